@@ -1,0 +1,118 @@
+package io.herald.server;
+
+import io.herald.server.api.ApiKeys;
+import io.herald.server.api.ApiServer;
+import io.herald.server.api.Idempotency;
+import io.herald.server.application.ApplicationRepository;
+import io.herald.server.application.ApplicationRoutes;
+import io.herald.server.config.HeraldConfig;
+import io.herald.server.delivery.AttemptRepository;
+import io.herald.server.delivery.AttemptRoutes;
+import io.herald.server.delivery.DeliveryRepository;
+import io.herald.server.delivery.Dispatcher;
+import io.herald.server.delivery.EndpointCache;
+import io.herald.server.delivery.HttpSender;
+import io.herald.server.delivery.RetryPolicy;
+import io.herald.server.endpoint.EndpointRepository;
+import io.herald.server.endpoint.EndpointRoutes;
+import io.herald.server.eventtype.EventTypeRepository;
+import io.herald.server.eventtype.EventTypeRoutes;
+import io.herald.server.message.Ingest;
+import io.herald.server.message.MessageRepository;
+import io.herald.server.message.MessageRoutes;
+import io.herald.server.store.Database;
+import io.herald.server.store.Settings;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds the whole server from a configuration with plain constructors, starts it, and stops it in reverse order.
+ * Tests start it in-process on port 0; {@code herald serve} starts it from the command line.
+ */
+public final class HeraldServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
+
+  private final Database db;
+  private final HttpSender sender;
+  private final Dispatcher dispatcher;
+  private final ApiServer api;
+
+  private HeraldServer(Database db, HttpSender sender, Dispatcher dispatcher, ApiServer api) {
+    this.db = db;
+    this.sender = sender;
+    this.dispatcher = dispatcher;
+    this.api = api;
+  }
+
+  /**
+   * Opens the store, releases claims a previous process left (embedded store only), and starts delivering and
+   * serving.
+   *
+   * @param announceKey receives a generated admin key on first start, the only time it exists in clear
+   */
+  public static HeraldServer start(HeraldConfig config, Clock clock, Consumer<String> announceKey) {
+    Database db = Database.open(config);
+    try {
+      ApiKeys keys = ApiKeys.init(config.apiKey(), new Settings(db), announceKey);
+      ApplicationRepository apps = new ApplicationRepository(db);
+      EndpointRepository endpoints = new EndpointRepository(db);
+      MessageRepository messages = new MessageRepository(db);
+      DeliveryRepository deliveries = new DeliveryRepository(db);
+      EndpointCache endpointCache = new EndpointCache(endpoints, clock);
+      HttpSender sender = new HttpSender(config.addressPolicy(), config.connectTimeout(), config.deliveryTimeout(),
+          config.responseBodyLimitBytes(), "Herald/" + Version.VALUE, clock);
+      Dispatcher dispatcher = new Dispatcher(db, deliveries, endpointCache, sender,
+          new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()), clock,
+          new Dispatcher.Settings(config.headerStyle(), config.deliveryTimeout(), config.lease(),
+              config.pollInterval(), config.maxInFlight(), config.maxInFlightPerEndpoint()));
+      if (config.embeddedStore()) {
+        int released = deliveries.releaseAllClaims();
+        if (released > 0) {
+          log.info("{} deliveries claimed by a previous run are due again", released);
+        }
+      }
+      Ingest ingest = new Ingest(db, dispatcher, clock);
+      ApiServer api = new ApiServer(config.host(), config.port(), config.maxRequestBytes(), keys,
+          new Idempotency(db, clock), () -> healthy(db), List.of(
+              new ApplicationRoutes(apps, clock)::register,
+              new EventTypeRoutes(new EventTypeRepository(db), clock)::register,
+              new EndpointRoutes(apps, endpoints, config.addressPolicy(), clock, endpointCache::invalidate)::register,
+              new MessageRoutes(apps, messages, ingest)::register,
+              new AttemptRoutes(apps, endpoints, messages, new AttemptRepository(db), dispatcher, clock)::register));
+      dispatcher.start();
+      api.start();
+      return new HeraldServer(db, sender, dispatcher, api);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private static boolean healthy(Database db) {
+    try {
+      return db.reads().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  public int port() {
+    return api.port();
+  }
+
+  @Override
+  public void close() {
+    api.close();
+    dispatcher.close();
+    try {
+      sender.close();
+    } catch (Exception e) {
+      log.warn("stopping the HTTP client: {}", e.getMessage());
+    }
+    db.close();
+  }
+}

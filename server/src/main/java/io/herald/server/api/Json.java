@@ -1,0 +1,81 @@
+package io.herald.server.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+
+/** The one ObjectMapper, and the date format the API speaks (ISO 8601, UTC, milliseconds). */
+public final class Json {
+  public static final ObjectMapper MAPPER = new ObjectMapper()
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(ZoneOffset.UTC);
+
+  private Json() {}
+
+  public static String time(long epochMillis) {
+    return TIME.format(Instant.ofEpochMilli(epochMillis));
+  }
+
+  public static Instant parseTime(String field, String text) {
+    try {
+      return java.time.OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException e) {
+      throw ApiException.validation(field, "must be an ISO 8601 date-time such as 2024-03-14T14:55:50.094Z");
+    }
+  }
+
+  public static byte[] write(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Parses a request body that must be a JSON object; a syntax error is a 400 that says where. */
+  public static ObjectNode parseObject(byte[] body) {
+    if (body.length == 0) {
+      throw ApiException.badRequest("request body is empty: send a JSON object");
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage()
+          + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+    } catch (IOException e) {
+      throw ApiException.badRequest("unreadable request body");
+    }
+    if (!(node instanceof ObjectNode obj)) {
+      throw ApiException.badRequest("request body must be a JSON object");
+    }
+    return obj;
+  }
+
+  public static String text(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static JsonNode tree(String text) {
+    try {
+      return text == null ? null : MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("stored JSON is unreadable", e);
+    }
+  }
+}

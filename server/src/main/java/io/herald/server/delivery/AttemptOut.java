@@ -1,0 +1,24 @@
+package io.herald.server.delivery;
+
+import io.herald.server.api.Json;
+
+/** Svix's MessageAttemptOut. */
+public record AttemptOut(String id, String msgId, String endpointId, String url, String response,
+    int responseStatusCode, long responseDurationMs, int status, String statusText, int triggerType, String timestamp) {
+
+  static String statusText(int status) {
+    return switch (status) {
+      case 0 -> "success";
+      case 1 -> "pending";
+      case 2 -> "fail";
+      default -> "sending";
+    };
+  }
+
+  static AttemptOut of(java.sql.ResultSet rs) throws java.sql.SQLException {
+    int status = rs.getInt("status");
+    return new AttemptOut(rs.getString("id"), rs.getString("msg_id"), rs.getString("endpoint_id"), rs.getString("url"),
+        rs.getString("response"), rs.getInt("response_status_code"), rs.getLong("response_duration_ms"), status,
+        statusText(status), rs.getInt("trigger_type"), Json.time(rs.getLong("created_at")));
+  }
+}

@@ -1,0 +1,131 @@
+package io.herald.server.delivery;
+
+import io.herald.server.api.ApiException;
+import io.herald.server.api.PageRequest;
+import io.herald.server.store.Database;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads of attempts and of per-(message, endpoint) delivery state, and the writes behind resend and recover. */
+public final class AttemptRepository {
+  private static final String COLUMNS = "a.id, a.msg_id, a.endpoint_id, a.url, a.response, a.response_status_code, "
+      + "a.response_duration_ms, a.status, a.trigger_type, a.created_at";
+
+  /** Filters of the attempt lists; any may be null. */
+  public record Filter(String msgId, String endpointId, Integer status, Integer statusCodeClass, List<String> eventTypes,
+      Long before, Long after) {}
+
+  private final Database db;
+
+  public AttemptRepository(Database db) {
+    this.db = db;
+  }
+
+  /** Newest first. */
+  public List<AttemptOut> list(String appId, PageRequest page, Filter f) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM attempt a");
+    boolean byType = f.eventTypes() != null && !f.eventTypes().isEmpty();
+    if (byType) {
+      sql.append(" JOIN message m ON m.id = a.msg_id");
+    }
+    sql.append(" WHERE a.app_id = :app AND ").append(page.idCondition("a.id"));
+    if (f.msgId() != null) {
+      sql.append(" AND a.msg_id = :msg");
+    }
+    if (f.endpointId() != null) {
+      sql.append(" AND a.endpoint_id = :ep");
+    }
+    if (f.status() != null) {
+      sql.append(" AND a.status = :status");
+    }
+    if (f.statusCodeClass() != null) {
+      sql.append(f.statusCodeClass() == 0 ? " AND a.response_status_code = 0"
+          : " AND a.response_status_code >= :cls AND a.response_status_code < :cls + 100");
+    }
+    if (byType) {
+      sql.append(" AND m.event_type IN (<types>)");
+    }
+    if (f.before() != null) {
+      sql.append(" AND a.created_at < :before");
+    }
+    if (f.after() != null) {
+      sql.append(" AND a.created_at > :after_time");
+    }
+    sql.append(" ORDER BY ").append(page.orderBy("a.id")).append(" LIMIT :limit");
+    return db.reads().withHandle(h -> {
+      var q = h.createQuery(sql.toString()).bind("app", appId).bind("after", page.after()).bind("msg", f.msgId())
+          .bind("ep", f.endpointId()).bind("status", f.status()).bind("cls", f.statusCodeClass())
+          .bind("before", f.before()).bind("after_time", f.after()).bind("limit", page.limit() + 1);
+      if (byType) {
+        q.bindList("types", f.eventTypes());
+      }
+      return q.map((rs, ctx) -> AttemptOut.of(rs)).list();
+    });
+  }
+
+  public Optional<AttemptOut> find(String appId, String msgId, String attemptId) {
+    return db.reads().withHandle(h -> h.createQuery("SELECT " + COLUMNS
+            + " FROM attempt a WHERE a.app_id = :app AND a.msg_id = :msg AND a.id = :id")
+        .bind("app", appId).bind("msg", msgId).bind("id", attemptId)
+        .map((rs, ctx) -> AttemptOut.of(rs)).findOne());
+  }
+
+  public void deleteResponse(String attemptId) {
+    db.writes().execute(h -> h.createUpdate("UPDATE attempt SET response = '' WHERE id = :id").bind("id", attemptId).execute());
+  }
+
+  /** A delivery's state as the API shows it with an endpoint or a message. */
+  public record DeliveryState(String msgId, String endpointId, int status, Long nextAttemptAt) {}
+
+  public List<DeliveryState> statesOfMessage(String msgId, PageRequest page) {
+    return db.reads().withHandle(h -> h.createQuery("SELECT msg_id, endpoint_id, status, next_attempt_at FROM delivery "
+            + "WHERE msg_id = :msg AND " + page.idCondition("endpoint_id") + " ORDER BY " + page.orderBy("endpoint_id")
+            + " LIMIT :limit")
+        .bind("msg", msgId).bind("after", page.after()).bind("limit", page.limit() + 1)
+        .map((rs, ctx) -> new DeliveryState(rs.getString("msg_id"), rs.getString("endpoint_id"), rs.getInt("status"),
+            io.herald.server.store.Rows.longOrNull(rs, "next_attempt_at")))
+        .list());
+  }
+
+  public List<DeliveryState> statesOfEndpoint(String endpointId, PageRequest page, Integer status) {
+    return db.reads().withHandle(h -> h.createQuery("SELECT msg_id, endpoint_id, status, next_attempt_at FROM delivery "
+            + "WHERE endpoint_id = :ep AND " + page.idCondition("msg_id") + (status == null ? "" : " AND status = :status")
+            + " ORDER BY " + page.orderBy("msg_id") + " LIMIT :limit")
+        .bind("ep", endpointId).bind("after", page.after()).bind("status", status).bind("limit", page.limit() + 1)
+        .map((rs, ctx) -> new DeliveryState(rs.getString("msg_id"), rs.getString("endpoint_id"), rs.getInt("status"),
+            io.herald.server.store.Rows.longOrNull(rs, "next_attempt_at")))
+        .list());
+  }
+
+  /**
+   * Schedules one manual attempt of a message to an endpoint, now. A manual attempt that fails is not retried.
+   * Creates the delivery when the message never went to that endpoint (it was created later, or filtered).
+   */
+  public void resend(String msgId, String endpointId, String appId, long now) {
+    db.writes().execute(h -> {
+      int n = h.createUpdate("UPDATE delivery SET status = 1, manual = 1, next_attempt_at = :now, updated_at = :now "
+              + "WHERE msg_id = :msg AND endpoint_id = :ep AND lease_until IS NULL")
+          .bind("msg", msgId).bind("ep", endpointId).bind("now", now).execute();
+      if (n == 0) {
+        boolean exists = h.createQuery("SELECT 1 FROM delivery WHERE msg_id = :msg AND endpoint_id = :ep")
+            .bind("msg", msgId).bind("ep", endpointId).mapTo(Integer.class).findOne().isPresent();
+        if (exists) {
+          throw ApiException.conflict("this message is being delivered to this endpoint right now; try again shortly");
+        }
+        h.createUpdate("INSERT INTO delivery (msg_id, endpoint_id, app_id, status, attempts, manual, next_attempt_at, "
+                + "created_at, updated_at) VALUES (:msg, :ep, :app, 1, 0, 1, :now, :now, :now)")
+            .bind("msg", msgId).bind("ep", endpointId).bind("app", appId).bind("now", now).execute();
+      }
+      return null;
+    });
+  }
+
+  /** Schedules a manual attempt of every failed delivery to the endpoint whose message is in [since, until). */
+  public int recover(String endpointId, long since, long until, long now) {
+    return db.writes().execute(h -> h.createUpdate("""
+            UPDATE delivery SET status = 1, manual = 1, next_attempt_at = :now, updated_at = :now
+            WHERE endpoint_id = :ep AND status = 2
+              AND msg_id IN (SELECT id FROM message WHERE created_at >= :since AND created_at < :until)""")
+        .bind("ep", endpointId).bind("since", since).bind("until", until).bind("now", now).execute());
+  }
+}

@@ -1,0 +1,11 @@
+package io.herald.server.delivery;
+
+/**
+ * A claimed delivery held in memory until its attempt is recorded.
+ *
+ * @param attempts attempts made before this one
+ * @param manual a resend or recovery: tried once, not retried on failure
+ * @param leaseUntil when the claim expires; past it another process may take the delivery over
+ */
+public record DeliveryTask(long id, String msgId, String endpointId, String appId, String eventType, byte[] payload,
+    int attempts, boolean manual, long leaseUntil) {}

@@ -1,0 +1,282 @@
+package io.herald.server.delivery;
+
+import io.herald.server.config.HeraldConfig.HeaderStyle;
+import io.herald.server.endpoint.Endpoint;
+import io.herald.server.endpoint.EndpointRepository;
+import io.herald.server.store.Database;
+import io.herald.signature.WebhookSigner;
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves deliveries from the queue to receivers.
+ *
+ * <p>Fresh messages reach it straight from ingest, right after their commit, already claimed: no polling delay.
+ * Retries and anything left by a dead process are claimed from the table by a poller, in batches. Each endpoint has
+ * a lane with its own concurrency cap, so a slow or hanging receiver only ever occupies its own slots; deliveries are
+ * scheduled per (message, endpoint), so one failing message never blocks the next.
+ *
+ * <p>Every attempt's outcome is written through the group-commit queue, fenced on this process's claim token.
+ */
+public final class Dispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final int CLAIM_BATCH = 500;
+
+  /** What the dispatcher needs from the configuration. */
+  public record Settings(HeaderStyle headerStyle, Duration timeout, Duration lease, Duration pollInterval,
+      int maxInFlight, int maxInFlightPerEndpoint) {}
+
+  private static final class Lane {
+    final ArrayDeque<DeliveryTask> queue = new ArrayDeque<>();
+    int inFlight;
+  }
+
+  private final Database db;
+  private final DeliveryRepository deliveries;
+  private final EndpointCache endpoints;
+  private final HttpSender sender;
+  private final RetryPolicy retry;
+  private final Clock clock;
+  private final Settings settings;
+  private final String claimToken;
+  private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+  private final Set<Long> held = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger inMemory = new AtomicInteger();
+  private final AtomicLong earliestRetry = new AtomicLong(Long.MAX_VALUE);
+  private volatile boolean running;
+  private Thread poller;
+
+  public Dispatcher(Database db, DeliveryRepository deliveries, EndpointCache endpoints, HttpSender sender,
+      RetryPolicy retry, Clock clock, Settings settings) {
+    this.db = db;
+    this.deliveries = deliveries;
+    this.endpoints = endpoints;
+    this.sender = sender;
+    this.retry = retry;
+    this.clock = clock;
+    this.settings = settings;
+    byte[] token = new byte[12];
+    new SecureRandom().nextBytes(token);
+    this.claimToken = "node_" + HexFormat.of().formatHex(token);
+  }
+
+  /** This process's claim token: deliveries it inserts already claimed carry it. */
+  public String claimToken() {
+    return claimToken;
+  }
+
+  /** When a claim taken now expires. */
+  public long leaseUntil(long now) {
+    return now + settings.lease().toMillis();
+  }
+
+  /**
+   * Whether fresh deliveries should be handed over in memory. Past this bound ingest leaves them unclaimed in the
+   * table, where the poller finds them as capacity frees up: memory stays bounded whatever the backlog.
+   */
+  public boolean hasRoom() {
+    return inMemory.get() < settings.maxInFlight();
+  }
+
+  public void start() {
+    running = true;
+    poller = Thread.ofPlatform().daemon().name("herald-poller").start(this::pollLoop);
+  }
+
+  /** Hands over deliveries that were committed already claimed by this process. */
+  public void submit(List<DeliveryTask> tasks) {
+    for (DeliveryTask t : tasks) {
+      enqueue(t);
+    }
+  }
+
+  /** Makes the poller look for due deliveries now (after a resend or a recovery). */
+  public void wake() {
+    earliestRetry.set(0);
+    LockSupport.unpark(poller);
+  }
+
+  private void pollLoop() {
+    while (running) {
+      try {
+        int room = settings.maxInFlight() - inMemory.get();
+        int claimed = 0;
+        if (room > 0) {
+          long now = clock.millis();
+          int limit = Math.min(room, CLAIM_BATCH);
+          earliestRetry.set(Long.MAX_VALUE);
+          List<DeliveryTask> tasks = db.writes().execute(h -> deliveries.claimDue(h, now, leaseUntil(now), claimToken, limit));
+          claimed = tasks.size();
+          submit(tasks);
+          if (claimed == limit) {
+            continue;
+          }
+        }
+        long wait = settings.pollInterval().toMillis();
+        long earliest = earliestRetry.get();
+        if (earliest != Long.MAX_VALUE) {
+          wait = Math.max(0, Math.min(wait, earliest - clock.millis()));
+        }
+        if (wait > 0) {
+          LockSupport.parkNanos(wait * 1_000_000);
+        }
+      } catch (RuntimeException e) {
+        log.warn("claiming due deliveries failed, retrying in {} ms: {}", settings.pollInterval().toMillis(), e.getMessage());
+        LockSupport.parkNanos(settings.pollInterval().toNanos());
+      }
+    }
+  }
+
+  private void enqueue(DeliveryTask task) {
+    if (!held.add(task.id())) {
+      return; // already in memory: the poller re-claimed a delivery whose lease ran out while it waited here
+    }
+    inMemory.incrementAndGet();
+    Lane lane = lanes.computeIfAbsent(task.endpointId(), k -> new Lane());
+    synchronized (lane) {
+      lane.queue.add(task);
+    }
+    drain(lane);
+  }
+
+  private void drain(Lane lane) {
+    while (true) {
+      DeliveryTask task;
+      synchronized (lane) {
+        if (lane.inFlight >= settings.maxInFlightPerEndpoint() || lane.queue.isEmpty()) {
+          return;
+        }
+        task = lane.queue.poll();
+        lane.inFlight++;
+      }
+      try {
+        attempt(task, lane);
+      } catch (RuntimeException e) {
+        log.error("delivery {} could not be attempted; it stays claimed until its lease runs out", task.id(), e);
+        settle(task, lane);
+      }
+    }
+  }
+
+  private void attempt(DeliveryTask task, Lane lane) {
+    long now = clock.millis();
+    Optional<Endpoint> endpoint = endpoints.get(task.endpointId());
+    if (endpoint.isEmpty() || endpoint.get().disabled()) {
+      write(task, lane, h -> DeliveryRepository.abandon(h, task.id(), claimToken, now));
+      return;
+    }
+    if (now > task.leaseUntil() - settings.timeout().toMillis()) {
+      // Too little of the claim is left to finish an attempt inside it; give it back rather than risk a duplicate.
+      write(task, lane, h -> DeliveryRepository.release(h, task.id(), claimToken));
+      return;
+    }
+    Endpoint ep = endpoint.get();
+    URI url = URI.create(ep.url());
+    sender.post(url, headers(task, ep, now), task.payload())
+        .thenAccept(result -> record(task, lane, ep, result));
+  }
+
+  private Map<String, String> headers(DeliveryTask task, Endpoint ep, long now) {
+    long timestamp = now / 1000;
+    Map<String, String> headers = new HashMap<>(ep.headers());
+    HeaderStyle style = settings.headerStyle();
+    headers.put(style.id, task.msgId());
+    headers.put(style.timestamp, Long.toString(timestamp));
+    headers.put(style.signature,
+        WebhookSigner.signatureHeader(ep.signingSecrets(now), task.msgId(), timestamp, task.payload()));
+    return headers;
+  }
+
+  private void record(DeliveryTask task, Lane lane, Endpoint ep, AttemptResult result) {
+    long now = clock.millis();
+    int attemptsMade = task.attempts() + 1;
+    int status;
+    Long next = null;
+    switch (result) {
+      case AttemptResult.Delivered d -> status = DeliveryRepository.SUCCESS;
+      case AttemptResult.Gone g -> status = DeliveryRepository.FAIL;
+      case AttemptResult.Failed f -> {
+        Optional<Duration> delay = task.manual() ? Optional.empty() : retry.nextDelay(attemptsMade, f.retryAfter());
+        if (delay.isPresent()) {
+          status = DeliveryRepository.PENDING;
+          next = now + delay.get().toMillis();
+        } else {
+          status = DeliveryRepository.FAIL;
+        }
+      }
+    }
+    var attempt = new DeliveryRepository.AttemptRecord(ep.url(),
+        result instanceof AttemptResult.Delivered ? DeliveryRepository.SUCCESS : DeliveryRepository.FAIL,
+        result.statusCode(), result.response(), result.durationMs());
+    final int finalStatus = status;
+    final Long nextAt = next;
+    boolean gone = result instanceof AttemptResult.Gone;
+    write(task, lane, h -> {
+      DeliveryRepository.complete(h, task, claimToken, attempt, finalStatus, nextAt, now);
+      if (gone && EndpointRepository.disable(h, ep.id(), now)) {
+        log.info("endpoint {} answered 410 Gone and was disabled", ep.id());
+      }
+    });
+    if (gone) {
+      endpoints.invalidate(ep.id());
+    }
+    if (nextAt != null) {
+      earliestRetry.accumulateAndGet(nextAt, Math::min);
+      LockSupport.unpark(poller);
+    }
+  }
+
+  private void write(DeliveryTask task, Lane lane, java.util.function.Consumer<org.jdbi.v3.core.Handle> op) {
+    db.writes().submit(h -> {
+      op.accept(h);
+      return null;
+    }).whenComplete((ok, err) -> {
+      if (err != null) {
+        log.warn("recording delivery {} failed; it will be retried after its lease: {}", task.id(), err.getMessage());
+      }
+      settle(task, lane);
+    });
+  }
+
+  private void settle(DeliveryTask task, Lane lane) {
+    held.remove(task.id());
+    inMemory.decrementAndGet();
+    synchronized (lane) {
+      lane.inFlight--;
+    }
+    drain(lane);
+  }
+
+  /** Deliveries in memory (queued or in flight), for health and metrics. */
+  public int inMemory() {
+    return inMemory.get();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (poller != null) {
+      LockSupport.unpark(poller);
+      try {
+        poller.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.herald.server.delivery;
+
+import io.herald.server.network.AddressPolicy;
+import io.herald.server.network.PolicyResolver;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Sends one webhook POST with Jetty's asynchronous client: one shared client, connections reused per host, no thread
+ * held while a receiver thinks.
+ *
+ * <p>The deadline covers the whole exchange, response body included: a receiver that sends headers and then dribbles
+ * its body cannot hold a delivery slot past it. The response body is read with a byte cap and the rest discarded.
+ * Redirects are never followed, and every address the client dials passes the {@link AddressPolicy} after DNS
+ * resolution, in the resolver itself, so a hostname that re-resolves to 127.0.0.1 is caught.
+ */
+public final class HttpSender implements AutoCloseable {
+  private final HttpClient client;
+  private final Duration timeout;
+  private final int bodyLimit;
+  private final Clock clock;
+
+  public HttpSender(AddressPolicy policy, Duration connectTimeout, Duration timeout, int bodyLimit, String userAgent,
+      Clock clock) {
+    this.timeout = timeout;
+    this.bodyLimit = bodyLimit;
+    this.clock = clock;
+    QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+    threads.setName("herald-http");
+    threads.setDaemon(true);
+    client = new HttpClient();
+    client.setExecutor(threads);
+    client.setSocketAddressResolver(new PolicyResolver(policy, Executors.newVirtualThreadPerTaskExecutor()));
+    client.setFollowRedirects(false);
+    client.setConnectTimeout(connectTimeout.toMillis());
+    client.setIdleTimeout(60_000);
+    client.setMaxConnectionsPerDestination(256);
+    client.setMaxRequestsQueuedPerDestination(1_000_000);
+    client.setUserAgentField(new org.eclipse.jetty.http.HttpField(HttpHeader.USER_AGENT, userAgent));
+    try {
+      client.start();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the delivery HTTP client", e);
+    }
+  }
+
+  /** POSTs {@code body} to {@code url}; the future always completes with a result, never exceptionally. */
+  public CompletableFuture<AttemptResult> post(URI url, Map<String, String> headers, byte[] body) {
+    CompletableFuture<AttemptResult> result = new CompletableFuture<>();
+    long start = System.nanoTime();
+    try {
+      var request = client.newRequest(url)
+          .method(HttpMethod.POST)
+          .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+          .body(new BytesRequestContent("application/json", body));
+      request.headers(h -> headers.forEach(h::put));
+      request.send(new CappedListener(start, result));
+    } catch (RuntimeException e) {
+      result.complete(new AttemptResult.Failed(0, "request could not be sent: " + e.getMessage(), 0, java.util.Optional.empty()));
+    }
+    return result;
+  }
+
+  /** Keeps the first {@code bodyLimit} bytes of the response and discards the rest. */
+  private final class CappedListener implements Response.Listener {
+    private final long start;
+    private final CompletableFuture<AttemptResult> result;
+    private final ByteBuffer kept = ByteBuffer.allocate(bodyLimit);
+
+    CappedListener(long start, CompletableFuture<AttemptResult> result) {
+      this.start = start;
+      this.result = result;
+    }
+
+    @Override
+    public void onContent(Response response, ByteBuffer content) {
+      if (kept.hasRemaining()) {
+        int n = Math.min(kept.remaining(), content.remaining());
+        ByteBuffer slice = content.slice();
+        slice.limit(n);
+        kept.put(slice);
+      }
+    }
+
+    @Override
+    public void onComplete(Result r) {
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      String body = new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8);
+      if (r.isFailed()) {
+        Response response = r.getResponse();
+        int status = response == null ? 0 : response.getStatus();
+        result.complete(new AttemptResult.Failed(status, describe(r.getFailure()), ms, java.util.Optional.empty()));
+        return;
+      }
+      Response response = r.getResponse();
+      int status = response.getStatus();
+      if (status >= 200 && status < 300) {
+        result.complete(new AttemptResult.Delivered(status, body, ms));
+      } else if (status == 410) {
+        result.complete(new AttemptResult.Gone(status, body, ms));
+      } else {
+        var retryAfter = (status == 429 || status == 503)
+            ? RetryAfter.parse(response.getHeaders().get(HttpHeader.RETRY_AFTER), clock.instant())
+            : java.util.Optional.<Duration>empty();
+        result.complete(new AttemptResult.Failed(status, body, ms, retryAfter));
+      }
+    }
+  }
+
+  private String describe(Throwable failure) {
+    if (failure instanceof java.util.concurrent.TimeoutException) {
+      return "timed out after " + timeout.toSeconds() + " s (HERALD_DELIVERY_TIMEOUT_SECONDS)";
+    }
+    String message = failure.getMessage();
+    return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.stop();
+  }
+}

@@ -1,0 +1,46 @@
+package io.herald.server.endpoint;
+
+import io.herald.server.api.ApiException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Rules for the headers an operator adds to an endpoint's deliveries. Values may not contain CR, LF or NUL (header
+ * injection), and names that would break the request or forge Herald's own headers are refused.
+ */
+public final class CustomHeaders {
+  private static final Pattern TOKEN = Pattern.compile("^[!#$%&'*+\\-.^_`|~0-9A-Za-z]{1,256}$");
+  private static final Set<String> RESERVED = Set.of("host", "content-length", "content-type", "transfer-encoding",
+      "connection", "keep-alive", "te", "trailer", "upgrade", "proxy-authorization", "proxy-authenticate",
+      "proxy-connection", "user-agent", "expect");
+  private static final Set<String> SENSITIVE = Set.of("authorization", "cookie", "x-api-key", "api-key", "x-auth-token");
+
+  private CustomHeaders() {}
+
+  public static void validate(Map<String, String> headers) {
+    if (headers.size() > 50) {
+      throw ApiException.validation("headers", "at most 50 headers are allowed");
+    }
+    for (Map.Entry<String, String> e : headers.entrySet()) {
+      String name = e.getKey();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!TOKEN.matcher(name).matches()) {
+        throw ApiException.validation("headers." + name, "is not a valid HTTP header name");
+      }
+      if (RESERVED.contains(lower) || lower.startsWith("webhook-") || lower.startsWith("svix-")) {
+        throw ApiException.validation("headers." + name, "is set by Herald and cannot be overridden");
+      }
+      String value = e.getValue();
+      if (value == null || value.length() > 4096 || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
+        throw ApiException.validation("headers." + name, "must be at most 4096 characters without CR, LF or NUL");
+      }
+    }
+  }
+
+  /** Header names whose values the API does not echo back (credentials). */
+  public static boolean isSensitive(String name) {
+    return SENSITIVE.contains(name.toLowerCase(Locale.ROOT));
+  }
+}

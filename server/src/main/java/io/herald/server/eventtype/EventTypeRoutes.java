@@ -1,0 +1,85 @@
+package io.herald.server.eventtype;
+
+import io.herald.server.api.Input;
+import io.herald.server.api.Json;
+import io.herald.server.api.ListResponse;
+import io.herald.server.api.PageRequest;
+import io.herald.server.api.Respond;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+
+/** {@code /api/v1/event-type}. */
+public final class EventTypeRoutes {
+  private final EventTypeRepository types;
+  private final Clock clock;
+
+  public EventTypeRoutes(EventTypeRepository types, Clock clock) {
+    this.types = types;
+    this.clock = clock;
+  }
+
+  public void register(RoutesConfig routes) {
+    routes.get("/api/v1/event-type", this::list);
+    routes.post("/api/v1/event-type", this::create);
+    routes.get("/api/v1/event-type/{name}", ctx -> Respond.json(ctx, 200, types.require(ctx.pathParam("name")).toOut()));
+    routes.put("/api/v1/event-type/{name}", this::put);
+    routes.patch("/api/v1/event-type/{name}", this::patch);
+    routes.delete("/api/v1/event-type/{name}", this::delete);
+  }
+
+  private void list(Context ctx) {
+    PageRequest page = PageRequest.from(ctx, false);
+    boolean archived = "true".equals(ctx.queryParam("include_archived"));
+    Respond.json(ctx, 200, ListResponse.of(types.list(page, archived), page, EventType::name).map(EventType::toOut));
+  }
+
+  private void create(Context ctx) {
+    Input in = Input.of(ctx.bodyAsBytes());
+    String name = in.requiredString("name", 256);
+    Input.checkName("name", name, 256);
+    long now = clock.millis();
+    Respond.json(ctx, 201, types.insert(read(in, name, now, now)).toOut());
+  }
+
+  private void put(Context ctx) {
+    String name = ctx.pathParam("name");
+    Input.checkName("name", name, 256);
+    Input in = Input.of(ctx.bodyAsBytes());
+    long now = clock.millis();
+    long created = types.find(name).map(EventType::createdAt).orElse(now);
+    EventType type = read(in, name, created, now);
+    boolean createdNow = types.upsert(type);
+    Respond.json(ctx, createdNow ? 201 : 200, type.toOut());
+  }
+
+  private void patch(Context ctx) {
+    EventType old = types.require(ctx.pathParam("name"));
+    Input in = Input.of(ctx.bodyAsBytes());
+    EventType type = new EventType(old.name(),
+        in.optionalString("description", 10_000).orElse(old.description()),
+        in.bool("archived", old.archived()),
+        in.bool("deprecated", old.deprecated()),
+        in.present("featureFlag") ? in.optionalName("featureFlag", 256).orElse(null) : old.featureFlag(),
+        in.present("schemas") ? in.optionalObject("schemas").map(Json::text).orElse(null) : old.schemas(),
+        old.createdAt(), clock.millis());
+    types.upsert(type);
+    Respond.json(ctx, 200, type.toOut());
+  }
+
+  private void delete(Context ctx) {
+    EventType type = types.require(ctx.pathParam("name"));
+    types.delete(type.name(), "true".equals(ctx.queryParam("expunge")), clock.millis());
+    Respond.noContent(ctx);
+  }
+
+  private static EventType read(Input in, String name, long createdAt, long now) {
+    return new EventType(name,
+        in.requiredString("description", 10_000),
+        in.bool("archived", false),
+        in.bool("deprecated", false),
+        in.optionalName("featureFlag", 256).orElse(null),
+        in.optionalObject("schemas").map(Json::text).orElse(null),
+        createdAt, now);
+  }
+}

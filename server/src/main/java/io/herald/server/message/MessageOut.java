@@ -1,0 +1,16 @@
+package io.herald.server.message;
+
+import com.fasterxml.jackson.annotation.JsonRawValue;
+import io.herald.server.api.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** Svix's MessageOut. The payload is written as the stored bytes, not re-serialized. */
+public record MessageOut(String id, String eventId, String eventType, @JsonRawValue String payload,
+    List<String> channels, String timestamp) {
+
+  public static MessageOut of(Message m, boolean withContent) {
+    String payload = withContent && m.payload() != null ? new String(m.payload(), StandardCharsets.UTF_8) : "{}";
+    return new MessageOut(m.id(), m.eventId(), m.eventType(), payload, m.channels(), Json.time(m.createdAt()));
+  }
+}

@@ -1,0 +1,97 @@
+package io.herald.server.message;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.herald.server.api.ApiException;
+import io.herald.server.api.Json;
+import io.herald.server.api.PageRequest;
+import io.herald.server.store.Database;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** Messages in the store. */
+public final class MessageRepository {
+  private static final String COLUMNS = "id, app_id, event_id, event_type, channels, payload, created_at";
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  static final RowMapper<Message> MAPPER = (rs, ctx) -> new Message(rs.getString("id"), rs.getString("app_id"),
+      rs.getString("event_id"), rs.getString("event_type"), channels(rs.getString("channels")), rs.getBytes("payload"),
+      rs.getLong("created_at"));
+
+  /** Filters of {@code GET /msg}. */
+  public record Filter(String channel, List<String> eventTypes, Long before, Long after) {}
+
+  private final Database db;
+
+  public MessageRepository(Database db) {
+    this.db = db;
+  }
+
+  public Optional<Message> find(String appId, String idOrEventId) {
+    return db.reads().withHandle(h -> h.createQuery("SELECT " + COLUMNS
+            + " FROM message WHERE app_id = :app AND (id = :key OR event_id = :key)")
+        .bind("app", appId).bind("key", idOrEventId).map(MAPPER).findFirst());
+  }
+
+  public Message require(String appId, String idOrEventId) {
+    return find(appId, idOrEventId).orElseThrow(() -> ApiException.notFound("message '" + idOrEventId + "'"));
+  }
+
+  /** Newest first by default. Channel and event-type filters run in SQL so that paging stays exact. */
+  public List<Message> list(String appId, PageRequest page, Filter f) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE app_id = :app AND ")
+        .append(page.idCondition("id"));
+    if (f.eventTypes() != null && !f.eventTypes().isEmpty()) {
+      sql.append(" AND event_type IN (<types>)");
+    }
+    if (f.before() != null) {
+      sql.append(" AND created_at < :before");
+    }
+    if (f.after() != null) {
+      sql.append(" AND created_at > :after_time");
+    }
+    if (f.channel() != null) {
+      // channels is a JSON array of validated names ([a-zA-Z0-9-_.]), so a quoted substring match is exact.
+      sql.append(" AND channels LIKE :channel");
+    }
+    sql.append(" ORDER BY ").append(page.orderBy("id")).append(" LIMIT :limit");
+    return db.reads().withHandle(h -> {
+      var q = h.createQuery(sql.toString()).bind("app", appId).bind("after", page.after())
+          .bind("limit", page.limit() + 1).bind("before", f.before()).bind("after_time", f.after())
+          .bind("channel", f.channel() == null ? null : "%\"" + f.channel() + "\"%");
+      if (f.eventTypes() != null && !f.eventTypes().isEmpty()) {
+        q.bindList("types", f.eventTypes());
+      }
+      return q.map(MAPPER).list();
+    });
+  }
+
+  /**
+   * Inserts the message unless its eventId is already used in the application. Returns false for a duplicate,
+   * without an exception, so the shared ingest transaction stays usable.
+   */
+  static boolean insert(Handle h, Message m) {
+    return h.createUpdate("INSERT INTO message (" + COLUMNS + ") VALUES (:id, :appId, :eventId, :eventType, "
+            + ":channels, :payload, :createdAt) ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING")
+        .bind("id", m.id()).bind("appId", m.appId()).bind("eventId", m.eventId()).bind("eventType", m.eventType())
+        .bind("channels", m.channels() == null ? null : Json.text(Json.MAPPER.valueToTree(m.channels())))
+        .bind("payload", m.payload()).bind("createdAt", m.createdAt())
+        .execute() == 1;
+  }
+
+  /** Deletes a message's payload; its deliveries and attempts stay, and pending deliveries end as failed. */
+  public void deleteContent(String msgId) {
+    db.writes().execute(h -> h.createUpdate("UPDATE message SET payload = NULL WHERE id = :id").bind("id", msgId).execute());
+  }
+
+  private static List<String> channels(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return Json.MAPPER.readValue(json, STRINGS);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("stored channels are unreadable", e);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.herald.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.herald.server.config.HeraldConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The store: connection pools, migrations and the group-commit writer.
+ *
+ * <p>The embedded store is SQLite in WAL mode with {@code synchronous=FULL}, so a commit returns only after the WAL is
+ * fsync'd: an accepted message survives SIGKILL and power loss. SQLite allows one writer, so writes go through a
+ * single-connection pool drained by {@link WriteQueue}, while reads use their own pool and never wait for writes.
+ */
+public final class Database implements AutoCloseable {
+  private final Dialect dialect;
+  private final HikariDataSource writePool;
+  private final HikariDataSource readPool;
+  private final Jdbi reads;
+  private final WriteQueue writes;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private Database(Dialect dialect, HikariDataSource writePool, HikariDataSource readPool, FileChannel lockChannel,
+      FileLock lock, int writerThreads) {
+    this.dialect = dialect;
+    this.writePool = writePool;
+    this.readPool = readPool;
+    this.reads = Jdbi.create(readPool);
+    this.writes = new WriteQueue(Jdbi.create(writePool), writerThreads);
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  public static Database open(HeraldConfig config) {
+    if (!config.embeddedStore()) {
+      throw new UnsupportedOperationException("PostgreSQL support arrives with the multi-node store");
+    }
+    return openSqlite(config.dataDir());
+  }
+
+  private static Database openSqlite(Path dataDir) {
+    FileChannel channel = null;
+    FileLock lock;
+    try {
+      Files.createDirectories(dataDir);
+      channel = FileChannel.open(dataDir.resolve("herald.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = channel.tryLock();
+      if (lock == null) {
+        channel.close();
+        throw new IllegalStateException("another Herald process is using " + dataDir.toAbsolutePath()
+            + "; stop it or set HERALD_DATA_DIR to another directory");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot use data directory " + dataDir.toAbsolutePath()
+          + " (HERALD_DATA_DIR): " + e.getMessage(), e);
+    }
+    String url = "jdbc:sqlite:" + dataDir.resolve("herald.db").toAbsolutePath();
+    HikariDataSource writePool = sqlitePool(url, "herald-write", 1);
+    HikariDataSource readPool = sqlitePool(url, "herald-read", 4);
+    Flyway.configure()
+        .dataSource(writePool)
+        .locations("classpath:" + Dialect.SQLITE.migrations)
+        .load()
+        .migrate();
+    return new Database(Dialect.SQLITE, writePool, readPool, channel, lock, 1);
+  }
+
+  private static HikariDataSource sqlitePool(String url, String name, int size) {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName(name);
+    hc.setJdbcUrl(url);
+    hc.setMaximumPoolSize(size);
+    hc.setMinimumIdle(size);
+    // synchronous=FULL: in WAL mode NORMAL would skip the fsync at commit and lose the last commits on power loss.
+    hc.addDataSourceProperty("journal_mode", "WAL");
+    hc.addDataSourceProperty("synchronous", "FULL");
+    hc.addDataSourceProperty("foreign_keys", "true");
+    hc.addDataSourceProperty("busy_timeout", "10000");
+    return new HikariDataSource(hc);
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /** Reads run here, concurrently with the writer. */
+  public Jdbi reads() {
+    return reads;
+  }
+
+  /** Every write goes through the group-commit queue. */
+  public WriteQueue writes() {
+    return writes;
+  }
+
+  @Override
+  public void close() {
+    writes.close();
+    readPool.close();
+    writePool.close();
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockChannel != null) {
+        lockChannel.close();
+      }
+    } catch (IOException ignored) {
+      // the OS releases the lock with the process anyway
+    }
+  }
+}
