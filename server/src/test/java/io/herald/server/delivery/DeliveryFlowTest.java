@@ -1,0 +1,129 @@
+package io.herald.server.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.standardwebhooks.Webhook;
+import io.herald.server.testing.ReceivedRequest;
+import io.herald.server.testing.ScriptedReceiver;
+import io.herald.server.testing.TestServer;
+import java.net.http.HttpHeaders;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DeliveryFlowTest {
+  ScriptedReceiver receiver;
+  TestServer herald;
+  String app;
+
+  @BeforeEach
+  void start() {
+    receiver = ScriptedReceiver.start();
+    herald = TestServer.start();
+    app = herald.post("/api/v1/app", "{\"name\":\"Acme\",\"uid\":\"acme\"}").field("id");
+  }
+
+  @AfterEach
+  void stop() {
+    herald.close();
+    receiver.close();
+  }
+
+  String endpoint(String path, String extraJson) {
+    var r = herald.post("/api/v1/app/acme/endpoint",
+        "{\"url\":\"" + receiver.url(path) + "\"" + extraJson + "}");
+    assertThat(r.status()).as(r.toString()).isEqualTo(201);
+    return r.field("id");
+  }
+
+  @Test
+  void a_message_arrives_signed_with_the_exact_payload_bytes() throws Exception {
+    String ep = endpoint("/hook", "");
+    String secret = herald.get("/api/v1/app/acme/endpoint/" + ep + "/secret").field("key");
+    String payload = "{\"test\": 2432232314,   \"z\":1, \"a\" : [1.50, \"\\u00e9\"]}";
+
+    var sent = herald.post("/api/v1/app/acme/msg", "{\"eventType\":\"order.created\",\"payload\":" + payload + "}");
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
+    String msgId = sent.field("id");
+
+    ReceivedRequest req = receiver.awaitCount(1, Duration.ofSeconds(10)).get(0);
+    assertThat(req.method()).isEqualTo("POST");
+    assertThat(req.bodyText()).isEqualTo(payload);
+    assertThat(req.header("content-type")).startsWith("application/json");
+    assertThat(req.header("user-agent")).startsWith("Herald/");
+    assertThat(req.header("webhook-id")).isEqualTo(msgId);
+    HttpHeaders headers = HttpHeaders.of(Map.of(
+        "webhook-id", List.of(req.header("webhook-id")),
+        "webhook-timestamp", List.of(req.header("webhook-timestamp")),
+        "webhook-signature", List.of(req.header("webhook-signature"))), (a, b) -> true);
+    new Webhook(secret).verify(req.bodyText(), headers);
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      var attempts = herald.get("/api/v1/app/acme/attempt/msg/" + msgId).json();
+      assertThat(attempts.path("data")).hasSize(1);
+      assertThat(attempts.path("data").get(0).path("status").asInt()).isZero();
+      assertThat(attempts.path("data").get(0).path("responseStatusCode").asInt()).isEqualTo(200);
+    });
+  }
+
+  @Test
+  void a_failing_receiver_is_retried_until_it_succeeds_with_the_same_id_and_body() {
+    receiver.on("/flaky").respond(500).times(2).thenRespond(200);
+    endpoint("/flaky", "");
+    String msgId = herald.post("/api/v1/app/acme/msg", "{\"eventType\":\"a\",\"payload\":{\"n\":1}}").field("id");
+
+    List<ReceivedRequest> got = receiver.awaitCount(3, Duration.ofSeconds(10));
+    assertThat(got).extracting(r -> r.header("webhook-id")).containsOnly(msgId);
+    assertThat(got).extracting(ReceivedRequest::bodyText).containsOnly("{\"n\":1}");
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      var states = herald.get("/api/v1/app/acme/msg/" + msgId + "/endpoint").json().path("data");
+      assertThat(states.get(0).path("statusText").asText()).isEqualTo("success");
+      assertThat(herald.get("/api/v1/app/acme/attempt/msg/" + msgId).json().path("data")).hasSize(3);
+    });
+  }
+
+  @Test
+  void an_exhausted_schedule_ends_the_delivery_as_failed() {
+    receiver.on("/down").respond(503);
+    endpoint("/down", "");
+    String msgId = herald.post("/api/v1/app/acme/msg", "{\"eventType\":\"a\",\"payload\":{}}").field("id");
+
+    receiver.awaitCount(4, Duration.ofSeconds(10)); // the first try and three retries
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      var states = herald.get("/api/v1/app/acme/msg/" + msgId + "/endpoint").json().path("data");
+      assertThat(states.get(0).path("statusText").asText()).isEqualTo("fail");
+    });
+    assertThat(receiver.requests()).hasSize(4);
+  }
+
+  @Test
+  void gone_disables_the_endpoint() {
+    receiver.on("/gone").respond(410);
+    String ep = endpoint("/gone", "");
+    herald.post("/api/v1/app/acme/msg", "{\"eventType\":\"a\",\"payload\":{}}");
+
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        assertThat(herald.get("/api/v1/app/acme/endpoint/" + ep).json().path("disabled").asBoolean()).isTrue());
+    herald.post("/api/v1/app/acme/msg", "{\"eventType\":\"a\",\"payload\":{}}");
+    assertThat(receiver.requests()).hasSize(1);
+  }
+
+  @Test
+  void filter_types_and_channels_choose_the_endpoints() {
+    endpoint("/orders", ",\"filterTypes\":[\"order.created\"]");
+    endpoint("/eu", ",\"channels\":[\"eu\"]");
+    endpoint("/all", "");
+
+    herald.post("/api/v1/app/acme/msg", "{\"eventType\":\"order.created\",\"payload\":{}}");
+    herald.post("/api/v1/app/acme/msg", "{\"eventType\":\"user.deleted\",\"payload\":{},\"channels\":[\"eu\"]}");
+
+    receiver.awaitCount(4, Duration.ofSeconds(10));
+    assertThat(receiver.requestsTo("/orders")).hasSize(1);
+    assertThat(receiver.requestsTo("/eu")).hasSize(1);
+    assertThat(receiver.requestsTo("/all")).hasSize(2);
+  }
+}
