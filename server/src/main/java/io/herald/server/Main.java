@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code herald} command line. */
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Self-hosted webhook delivery.",
-    subcommands = {Main.Serve.class})
+    subcommands = {Main.Serve.class, io.herald.server.cli.ListenCommand.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -52,7 +52,7 @@ public final class Main implements Callable<Integer> {
         System.err.println("herald: " + e.getMessage());
         return 1;
       }
-      String where = config.embeddedStore() ? "embedded store in " + config.dataDir().toAbsolutePath() : "PostgreSQL";
+      String where = config.embeddedStore() ? "embedded store in " + config.dataDir().toAbsolutePath().normalize() : "PostgreSQL";
       System.out.println("Herald " + Version.VALUE + " listening on http://" + displayHost(config.host()) + ":"
           + server.port() + " (" + where + ")");
       CountDownLatch stopped = new CountDownLatch(1);

@@ -50,6 +50,8 @@ public final class HttpSender implements AutoCloseable {
     client.setIdleTimeout(60_000);
     client.setMaxConnectionsPerDestination(256);
     client.setMaxRequestsQueuedPerDestination(1_000_000);
+    // No Accept-Encoding: a receiver's answer is kept only as a truncated diagnostic, so decompressing it is waste.
+    client.getContentDecoderFactories().clear();
     client.setUserAgentField(new org.eclipse.jetty.http.HttpField(HttpHeader.USER_AGENT, userAgent));
     try {
       client.start();
