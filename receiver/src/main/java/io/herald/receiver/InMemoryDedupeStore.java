@@ -38,11 +38,14 @@ public final class InMemoryDedupeStore implements DedupeStore {
     this(DEFAULT_MAX_ENTRIES, DEFAULT_TTL);
   }
 
+  /** At most {@code maxEntries} ids, each for {@code ttl}, on the system clock. */
   public InMemoryDedupeStore(int maxEntries, Duration ttl) {
     this(maxEntries, ttl, Clock.systemUTC());
   }
 
   /**
+   * A store with an explicit clock.
+   *
    * @param maxEntries how many ids to keep at most; beyond it the least recently seen one is dropped
    * @param ttl how long an id counts as seen
    * @param clock the time source (inject a fixed or mutable clock in tests)

@@ -26,11 +26,16 @@ public final class InMemorySubjectTracker implements SubjectTracker {
   private final ConcurrentHashMap<String, State> states = new ConcurrentHashMap<>();
   private final Clock clock;
 
+  /** A tracker on the system clock. */
   public InMemorySubjectTracker() {
     this(Clock.systemUTC());
   }
 
-  /** @param clock stamps each subject's last update, for {@link #purgeOlderThan} */
+  /**
+   * A tracker with an explicit clock.
+   *
+   * @param clock stamps each subject's last update, for {@link #purgeOlderThan}
+   */
   public InMemorySubjectTracker(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }

@@ -43,6 +43,8 @@ public final class JdbcDedupeStore implements DedupeStore {
   }
 
   /**
+   * A store with an explicit clock.
+   *
    * @param dataSource where the table lives; each call borrows one connection
    * @param tableName a plain identifier, optionally schema-qualified
    * @param clock stamps {@code seen_at}

@@ -44,6 +44,10 @@ public final class JdbcSubjectTracker implements SubjectTracker {
   }
 
   /**
+   * A tracker with an explicit clock.
+   *
+   * @param dataSource where the table lives; each call borrows one connection
+   * @param tableName a plain identifier, optionally schema-qualified
    * @param clock stamps {@code updated_at}, for {@link #purgeOlderThan}
    * @throws StoreException if the table is missing and cannot be created
    */

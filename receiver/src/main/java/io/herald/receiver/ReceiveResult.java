@@ -42,6 +42,7 @@ public sealed interface ReceiveResult {
   record Accepted(
       String webhookId, Optional<String> subject, OptionalLong sequence, Optional<String> eventType, byte[] body)
       implements ReceiveResult {
+    /** Checks that no component is null ({@code Optional.empty()} stands for a header that was not sent). */
     public Accepted {
       Objects.requireNonNull(webhookId, "webhookId");
       Objects.requireNonNull(subject, "subject");
@@ -79,6 +80,7 @@ public sealed interface ReceiveResult {
    * @param webhookId the {@code webhook-id}
    */
   record Duplicate(String webhookId) implements ReceiveResult {
+    /** Checks that the id is not null. */
     public Duplicate {
       Objects.requireNonNull(webhookId, "webhookId");
     }
@@ -93,6 +95,7 @@ public sealed interface ReceiveResult {
    * @param reason why: {@link Decision#STALE}, {@link Decision#DUPLICATE} or {@link Decision#AFTER_TERMINAL}
    */
   record Skipped(String webhookId, String subject, long sequence, Decision reason) implements ReceiveResult {
+    /** Checks that ids are not null and that {@code reason} is a skip reason, not {@link Decision#ACCEPT}. */
     public Skipped {
       Objects.requireNonNull(webhookId, "webhookId");
       Objects.requireNonNull(subject, "subject");
@@ -110,6 +113,7 @@ public sealed interface ReceiveResult {
    * @param message what was wrong
    */
   record Rejected(WebhookVerificationException.Reason reason, String message) implements ReceiveResult {
+    /** Checks that no component is null. */
     public Rejected {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(message, "message");

@@ -9,10 +9,12 @@ package io.herald.receiver;
 public class StoreException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /** A failure with its underlying cause, typically a {@link java.sql.SQLException}. */
   public StoreException(String message, Throwable cause) {
     super(message, cause);
   }
 
+  /** A failure without an underlying exception. */
   public StoreException(String message) {
     super(message);
   }

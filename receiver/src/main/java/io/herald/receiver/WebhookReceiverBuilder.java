@@ -92,6 +92,9 @@ public final class WebhookReceiverBuilder {
   }
 
   /**
+   * Builds the receiver.
+   *
+   * @return a thread-safe receiver
    * @throws IllegalStateException if neither or both of secrets and verifier were given, or terminal event types were
    *     given without a subject tracker (they would silently have no effect)
    */
