@@ -12,6 +12,8 @@ import io.herald.server.delivery.DeliveryRepository;
 import io.herald.server.delivery.Dispatcher;
 import io.herald.server.delivery.EndpointCache;
 import io.herald.server.delivery.HttpSender;
+import io.herald.server.delivery.Notifier;
+import io.herald.server.delivery.Retention;
 import io.herald.server.delivery.RetryPolicy;
 import io.herald.server.endpoint.EndpointRepository;
 import io.herald.server.endpoint.EndpointRoutes;
@@ -23,6 +25,7 @@ import io.herald.server.message.MessageRoutes;
 import io.herald.server.store.Database;
 import io.herald.server.store.Settings;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -35,16 +38,22 @@ import org.slf4j.LoggerFactory;
  */
 public final class HeraldServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
+  private static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
 
   private final Database db;
   private final HttpSender sender;
   private final Dispatcher dispatcher;
+  private final Notifier notifier;
+  private final Retention retention;
   private final ApiServer api;
 
-  private HeraldServer(Database db, HttpSender sender, Dispatcher dispatcher, ApiServer api) {
+  private HeraldServer(Database db, HttpSender sender, Dispatcher dispatcher, Notifier notifier, Retention retention,
+      ApiServer api) {
     this.db = db;
     this.sender = sender;
     this.dispatcher = dispatcher;
+    this.notifier = notifier;
+    this.retention = retention;
     this.api = api;
   }
 
@@ -75,7 +84,9 @@ public final class HeraldServer implements AutoCloseable {
           log.info("{} deliveries claimed by a previous run are due again", released);
         }
       }
-      Ingest ingest = new Ingest(db, dispatcher, clock);
+      Notifier notifier = new Notifier(db);
+      Retention retention = new Retention(db, clock, Duration.ofDays(config.retentionDays()), RETENTION_EVERY);
+      Ingest ingest = new Ingest(db, dispatcher, notifier, clock);
       ApiServer api = new ApiServer(config.host(), config.port(), config.maxRequestBytes(), keys,
           new Idempotency(db, clock), () -> healthy(db), List.of(
               new ApplicationRoutes(apps, clock)::register,
@@ -84,8 +95,10 @@ public final class HeraldServer implements AutoCloseable {
               new MessageRoutes(apps, messages, ingest)::register,
               new AttemptRoutes(apps, endpoints, messages, new AttemptRepository(db), dispatcher, clock)::register));
       dispatcher.start();
+      notifier.listen(dispatcher::wake);
+      retention.start();
       api.start();
-      return new HeraldServer(db, sender, dispatcher, api);
+      return new HeraldServer(db, sender, dispatcher, notifier, retention, api);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -107,6 +120,8 @@ public final class HeraldServer implements AutoCloseable {
   @Override
   public void close() {
     api.close();
+    retention.close();
+    notifier.close();
     dispatcher.close();
     try {
       sender.close();

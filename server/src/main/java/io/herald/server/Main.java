@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code herald} command line. */
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Self-hosted webhook delivery.",
-    subcommands = {Main.Serve.class, io.herald.server.cli.ListenCommand.class})
+    subcommands = {Main.Serve.class, Main.Migrate.class, io.herald.server.cli.ListenCommand.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {
@@ -66,6 +66,28 @@ public final class Main implements Callable<Integer> {
 
     private static String displayHost(String host) {
       return host.equals("0.0.0.0") ? "localhost" : host;
+    }
+  }
+
+  /** {@code herald migrate}: applies pending schema migrations and exits (the server also does it at start-up). */
+  @Command(name = "migrate", description = "Apply pending database migrations and exit.")
+  static final class Migrate implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      HeraldConfig config;
+      try {
+        config = ConfigLoader.load(System.getenv());
+      } catch (ConfigException e) {
+        System.err.println(e.getMessage());
+        return 78;
+      }
+      try (io.herald.server.store.Database db = io.herald.server.store.Database.open(config)) {
+        System.out.println("Schema is up to date (" + (config.embeddedStore() ? "embedded store" : "PostgreSQL") + ").");
+        return 0;
+      } catch (RuntimeException e) {
+        System.err.println("herald migrate: " + e.getMessage());
+        return 1;
+      }
     }
   }
 

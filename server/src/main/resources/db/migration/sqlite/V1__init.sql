@@ -61,6 +61,7 @@ CREATE TABLE message (
 );
 CREATE UNIQUE INDEX message_event_id ON message (app_id, event_id) WHERE event_id IS NOT NULL;
 CREATE INDEX message_app ON message (app_id, id);
+CREATE INDEX message_created ON message (created_at);
 
 -- One row per (message, endpoint): the queue. status follows Svix: 0 success, 1 pending, 2 fail.
 -- A pending row is due at next_attempt_at; lease_until/claim_token mark the process that holds it.
@@ -97,6 +98,7 @@ CREATE TABLE attempt (
 );
 CREATE INDEX attempt_msg ON attempt (msg_id, id);
 CREATE INDEX attempt_endpoint ON attempt (endpoint_id, id);
+CREATE INDEX attempt_created ON attempt (created_at);
 
 -- Responses to POSTs that carried an idempotency-key, replayed for 12 hours. key is a hash of token + key + path.
 CREATE TABLE idempotency (

@@ -52,6 +52,10 @@ public final class ApiServer implements AutoCloseable {
           e.getStatus() == 413 ? "request body is larger than HERALD_MAX_REQUEST_BYTES (" + maxRequestBytes + " bytes)"
               : e.getMessage()));
       routes.exception(Exception.class, (e, ctx) -> {
+        if (io.herald.server.store.Stores.isConnectionFailure(e)) {
+          error(ctx, 503, "store_unavailable", "the database is unavailable; retry shortly");
+          return;
+        }
         log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
         error(ctx, 500, "internal", "internal error; the server log has the details");
       });

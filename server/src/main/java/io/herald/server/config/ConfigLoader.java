@@ -59,6 +59,10 @@ public final class ConfigLoader {
       problems.add("HERALD_DATABASE_URL must be empty (embedded store) or a jdbc:postgresql:// URL, got '"
           + databaseUrl.replaceAll("//[^@/]*@", "//***@") + "'");
     }
+    String dbUser = text("HERALD_DATABASE_USER");
+    String dbPassword = text("HERALD_DATABASE_PASSWORD");
+    int poolSize = integer("HERALD_DATABASE_POOL_SIZE", 3, 500);
+    int retentionDays = integer("HERALD_RETENTION_DAYS", 0, 36_500);
     String apiKey = text("HERALD_API_KEY");
     if (!apiKey.isEmpty() && apiKey.length() < 16) {
       problems.add("HERALD_API_KEY must be at least 16 characters (or empty to generate one)");
@@ -94,7 +98,7 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException("Invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
-    return new HeraldConfig(host, port, dataDir, databaseUrl, apiKey.isEmpty() ? Optional.empty() : Optional.of(apiKey),
+    return new HeraldConfig(host, port, dataDir, databaseUrl, dbUser, dbPassword, poolSize, retentionDays, apiKey.isEmpty() ? Optional.empty() : Optional.of(apiKey),
         schedule, allowlist, policy, style, timeout, connect, maxRequest, bodyLimit, inFlight, perEndpoint, poll, lease);
   }
 

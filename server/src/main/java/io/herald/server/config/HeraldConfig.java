@@ -15,6 +15,10 @@ public record HeraldConfig(
     int port,
     Path dataDir,
     String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    int databasePoolSize,
+    int retentionDays,
     Optional<String> apiKey,
     List<Duration> retrySchedule,
     String endpointAllowlist,
@@ -43,6 +47,13 @@ public record HeraldConfig(
       this.timestamp = timestamp;
       this.signature = signature;
     }
+  }
+
+  /** Never prints the password. */
+  @Override
+  public String toString() {
+    return "HeraldConfig[port=" + port + ", dataDir=" + dataDir + ", database=" + (embeddedStore() ? "embedded" : "postgresql")
+        + "]";
   }
 
   public boolean embeddedStore() {

@@ -131,7 +131,7 @@ public final class EndpointRepository {
     p.put("url", e.url());
     p.put("description", e.description());
     p.put("version", e.version());
-    p.put("disabled", e.disabled());
+    p.put("disabled", e.disabled() ? 1 : 0); // 0/1 integers on both engines
     p.put("eventTypes", e.eventTypes() == null ? null : Json.text(Json.MAPPER.valueToTree(e.eventTypes())));
     p.put("channels", e.channels() == null ? null : Json.text(Json.MAPPER.valueToTree(e.channels())));
     p.put("throttleRate", e.throttleRate());

@@ -43,7 +43,7 @@ public final class EventTypeRepository {
     return db.writes().execute(h -> {
       int n = h.createUpdate("INSERT INTO event_type (" + COLUMNS + ") VALUES (:name, :description, :archived, "
               + ":deprecated, :featureFlag, :schemas, :createdAt, :updatedAt) ON CONFLICT (name) DO NOTHING")
-          .bindMethods(type)
+          .bindMap(params(type))
           .execute();
       if (n == 0) {
         throw ApiException.conflict("event type '" + type.name() + "' already exists");
@@ -61,7 +61,7 @@ public final class EventTypeRepository {
               + ":featureFlag, :schemas, :createdAt, :updatedAt) ON CONFLICT (name) DO UPDATE SET "
               + "description = excluded.description, archived = excluded.archived, deprecated = excluded.deprecated, "
               + "feature_flag = excluded.feature_flag, schemas = excluded.schemas, updated_at = excluded.updated_at")
-          .bindMethods(type)
+          .bindMap(params(type))
           .execute();
       return !existed;
     });
@@ -73,5 +73,19 @@ public final class EventTypeRepository {
         ? h.createUpdate("DELETE FROM event_type WHERE name = :name").bind("name", name).execute()
         : h.createUpdate("UPDATE event_type SET archived = 1, updated_at = :now WHERE name = :name")
             .bind("name", name).bind("now", now).execute());
+  }
+
+  /** Flags are bound as 0/1 so the same SQL runs on SQLite and PostgreSQL (integer columns on both). */
+  private static java.util.Map<String, Object> params(EventType t) {
+    java.util.Map<String, Object> p = new java.util.HashMap<>();
+    p.put("name", t.name());
+    p.put("description", t.description());
+    p.put("archived", t.archived() ? 1 : 0);
+    p.put("deprecated", t.deprecated() ? 1 : 0);
+    p.put("featureFlag", t.featureFlag());
+    p.put("schemas", t.schemas());
+    p.put("createdAt", t.createdAt());
+    p.put("updatedAt", t.updatedAt());
+    return p;
   }
 }

@@ -4,6 +4,7 @@ import io.herald.server.api.ApiException;
 import io.herald.server.delivery.DeliveryRepository;
 import io.herald.server.delivery.DeliveryTask;
 import io.herald.server.delivery.Dispatcher;
+import io.herald.server.delivery.Notifier;
 import io.herald.server.endpoint.Endpoint;
 import io.herald.server.endpoint.EndpointRepository;
 import io.herald.server.store.Database;
@@ -21,11 +22,13 @@ import java.util.List;
 public final class Ingest {
   private final Database db;
   private final Dispatcher dispatcher;
+  private final Notifier notifier;
   private final Clock clock;
 
-  public Ingest(Database db, Dispatcher dispatcher, Clock clock) {
+  public Ingest(Database db, Dispatcher dispatcher, Notifier notifier, Clock clock) {
     this.db = db;
     this.dispatcher = dispatcher;
+    this.notifier = notifier;
     this.clock = clock;
   }
 
@@ -54,6 +57,8 @@ public final class Ingest {
     }
     if (handOver) {
       dispatcher.submit(tasks);
+    } else if (!tasks.isEmpty()) {
+      notifier.publish(); // this process is saturated: let an idle one claim them
     }
     return msg;
   }

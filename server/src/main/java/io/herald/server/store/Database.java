@@ -41,10 +41,57 @@ public final class Database implements AutoCloseable {
   }
 
   public static Database open(HeraldConfig config) {
-    if (!config.embeddedStore()) {
-      throw new UnsupportedOperationException("PostgreSQL support arrives with the multi-node store");
+    return config.embeddedStore() ? openSqlite(config.dataDir()) : openPostgres(config);
+  }
+
+  /**
+   * PostgreSQL: one pool shared by reads and writes; a few writer threads, so commits from several of them overlap
+   * and PostgreSQL's own group commit amortizes the WAL flush. Several Herald processes may share the database.
+   */
+  private static Database openPostgres(HeraldConfig config) {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("herald-pg");
+    hc.setJdbcUrl(config.databaseUrl());
+    if (!config.databaseUser().isBlank()) {
+      hc.setUsername(config.databaseUser());
     }
-    return openSqlite(config.dataDir());
+    if (!config.databasePassword().isBlank()) {
+      hc.setPassword(config.databasePassword());
+    }
+    hc.setMaximumPoolSize(config.databasePoolSize());
+    hc.setMinimumIdle(Math.min(2, config.databasePoolSize()));
+    hc.setConnectionTimeout(5_000);
+    // Start even while the database is down; the API answers 503 until it is back.
+    hc.setInitializationFailTimeout(-1);
+    hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+    hc.addDataSourceProperty("tcpKeepAlive", "true");
+    HikariDataSource pool = new HikariDataSource(hc);
+    try {
+      migrate(pool, Dialect.POSTGRES);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw new IllegalStateException("cannot migrate the PostgreSQL database at HERALD_DATABASE_URL: "
+          + rootMessage(e), e);
+    }
+    int writers = Math.max(1, Math.min(4, config.databasePoolSize() / 3));
+    return new Database(Dialect.POSTGRES, pool, pool, null, null, writers);
+  }
+
+  /** Applies pending migrations of {@code dialect} to the database behind {@code pool}. */
+  static void migrate(HikariDataSource pool, Dialect dialect) {
+    Flyway.configure()
+        .dataSource(pool)
+        .locations("classpath:" + dialect.migrations)
+        .load()
+        .migrate();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
   }
 
   private static Database openSqlite(Path dataDir) {
@@ -66,11 +113,7 @@ public final class Database implements AutoCloseable {
     String url = "jdbc:sqlite:" + dataDir.resolve("herald.db").toAbsolutePath();
     HikariDataSource writePool = sqlitePool(url, "herald-write", 1);
     HikariDataSource readPool = sqlitePool(url, "herald-read", 4);
-    Flyway.configure()
-        .dataSource(writePool)
-        .locations("classpath:" + Dialect.SQLITE.migrations)
-        .load()
-        .migrate();
+    migrate(writePool, Dialect.SQLITE);
     return new Database(Dialect.SQLITE, writePool, readPool, channel, lock, 1);
   }
 
@@ -86,6 +129,11 @@ public final class Database implements AutoCloseable {
     hc.addDataSourceProperty("foreign_keys", "true");
     hc.addDataSourceProperty("busy_timeout", "10000");
     return new HikariDataSource(hc);
+  }
+
+  /** The pool, for the few callers that need a raw connection (PostgreSQL LISTEN). */
+  public javax.sql.DataSource dataSource() {
+    return writePool;
   }
 
   public Dialect dialect() {
@@ -106,7 +154,9 @@ public final class Database implements AutoCloseable {
   public void close() {
     writes.close();
     readPool.close();
-    writePool.close();
+    if (writePool != readPool) {
+      writePool.close();
+    }
     try {
       if (lock != null) {
         lock.release();

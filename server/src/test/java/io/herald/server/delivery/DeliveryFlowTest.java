@@ -23,8 +23,13 @@ class DeliveryFlowTest {
   @BeforeEach
   void start() {
     receiver = ScriptedReceiver.start();
-    herald = TestServer.start();
+    herald = TestServer.start(storeSettings());
     app = herald.post("/api/v1/app", "{\"name\":\"Acme\",\"uid\":\"acme\"}").field("id");
+  }
+
+  /** The store under test; {@link PostgresDeliveryFlowTest} runs the same flows on PostgreSQL. */
+  protected Map<String, String> storeSettings() {
+    return Map.of();
   }
 
   @AfterEach

@@ -1,0 +1,210 @@
+package io.herald.server.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.server.api.PageRequest;
+import io.herald.server.application.Application;
+import io.herald.server.application.ApplicationRepository;
+import io.herald.server.config.ConfigLoader;
+import io.herald.server.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The queue's contract, run against every storage engine: {@link SqliteStoreContractTest} and
+ * {@link PostgresStoreContractTest}. A behaviour change extends this suite, not one engine's tests.
+ */
+abstract class StoreContract {
+  static final long T0 = 1_800_000_000_000L;
+
+  Database db;
+  DeliveryRepository deliveries;
+
+  /** Settings that select the engine (a fresh database each time). */
+  abstract Map<String, String> store();
+
+  @BeforeEach
+  void open() {
+    db = Database.open(ConfigLoader.load(store()));
+    deliveries = new DeliveryRepository(db);
+    db.writes().execute(h -> {
+      h.execute("INSERT INTO application (id, name, metadata, created_at, updated_at) VALUES ('app_1', 'a', '{}', 0, 0)");
+      h.execute("INSERT INTO endpoint (id, app_id, url, metadata, headers, secret, created_at, updated_at) "
+          + "VALUES ('ep_1', 'app_1', 'http://127.0.0.1/', '{}', '{}', 'whsec_x', 0, 0)");
+      return null;
+    });
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  long message(String id, long createdAt) {
+    return db.writes().execute(h -> {
+      h.createUpdate("INSERT INTO message (id, app_id, event_type, payload, created_at) "
+              + "VALUES (:id, 'app_1', 'e', :payload, :at)")
+          .bind("id", id).bind("payload", ("{\"id\":\"" + id + "\"}").getBytes()).bind("at", createdAt).execute();
+      return DeliveryRepository.insert(h, id, "ep_1", "app_1", createdAt, null, null);
+    });
+  }
+
+  List<DeliveryTask> claim(long now, String token, int limit) {
+    return db.writes().execute(h -> deliveries.claimDue(h, now, now + 60_000, token, limit));
+  }
+
+  @Test
+  void claims_due_deliveries_with_their_payload_once() {
+    message("msg_a", T0);
+    List<DeliveryTask> first = claim(T0, "node_1", 10);
+    assertThat(first).singleElement().satisfies(t -> {
+      assertThat(t.msgId()).isEqualTo("msg_a");
+      assertThat(new String(t.payload())).isEqualTo("{\"id\":\"msg_a\"}");
+      assertThat(t.leaseUntil()).isEqualTo(T0 + 60_000);
+    });
+    assertThat(claim(T0 + 1, "node_2", 10)).isEmpty();
+  }
+
+  @Test
+  void a_delivery_is_not_claimed_before_it_is_due() {
+    long id = message("msg_a", T0);
+    DeliveryTask t = claim(T0, "node_1", 10).get(0);
+    db.writes().execute(h -> DeliveryRepository.complete(h, t, "node_1", attempt(500), 1, T0 + 5_000, T0));
+    assertThat(claim(T0 + 4_999, "node_1", 10)).isEmpty();
+    assertThat(claim(T0 + 5_000, "node_1", 10)).extracting(DeliveryTask::id).containsExactly(id);
+  }
+
+  @Test
+  void an_expired_lease_is_taken_over_and_the_old_owner_is_fenced_out() {
+    message("msg_a", T0);
+    DeliveryTask zombie = claim(T0, "node_1", 10).get(0);
+    DeliveryTask rescued = claim(T0 + 60_001, "node_2", 10).get(0);
+    assertThat(rescued.id()).isEqualTo(zombie.id());
+
+    boolean zombieWrote = db.writes().execute(h -> DeliveryRepository.complete(h, zombie, "node_1", attempt(500), 2, null, T0));
+    boolean rescuerWrote = db.writes().execute(h -> DeliveryRepository.complete(h, rescued, "node_2", attempt(200), 0, null, T0));
+
+    assertThat(zombieWrote).isFalse();
+    assertThat(rescuerWrote).isTrue();
+    assertThat(status(zombie.id())).isZero();
+  }
+
+  @Test
+  void concurrent_claimers_never_take_the_same_delivery() throws Exception {
+    for (int i = 0; i < 400; i++) {
+      message(String.format("msg_%04d", i), T0);
+    }
+    List<Callable<List<Long>>> claimers = new ArrayList<>();
+    for (int c = 0; c < 8; c++) {
+      String token = "node_" + c;
+      claimers.add(() -> {
+        List<Long> mine = new ArrayList<>();
+        List<DeliveryTask> got;
+        do {
+          got = claim(T0, token, 7);
+          got.forEach(t -> mine.add(t.id()));
+        } while (!got.isEmpty());
+        return mine;
+      });
+    }
+    List<Long> all = Collections.synchronizedList(new ArrayList<>());
+    try (var pool = Executors.newFixedThreadPool(8)) {
+      for (Future<List<Long>> f : pool.invokeAll(claimers)) {
+        all.addAll(f.get());
+      }
+    }
+    assertThat(all).hasSize(400);
+    assertThat(new HashSet<>(all)).hasSize(400);
+  }
+
+  @Test
+  void release_makes_a_delivery_due_again_at_once() {
+    message("msg_a", T0);
+    DeliveryTask t = claim(T0, "node_1", 10).get(0);
+    db.writes().execute(h -> {
+      DeliveryRepository.release(h, t.id(), "node_1");
+      return null;
+    });
+    assertThat(claim(T0, "node_2", 10)).hasSize(1);
+  }
+
+  @Test
+  void retention_removes_final_history_in_batches_and_keeps_pending_work() {
+    int old = Retention.BATCH * 2 + 10;
+    for (int i = 0; i < old; i++) {
+      long id = message(String.format("msg_old%04d", i), T0);
+      DeliveryTask t = new DeliveryTask(id, String.format("msg_old%04d", i), "ep_1", "app_1", "e", new byte[0], 0, false, 0);
+      db.writes().execute(h -> {
+        h.execute("UPDATE delivery SET claim_token = 'n' WHERE id = ?", id);
+        return DeliveryRepository.complete(h, t, "n", attempt(200), 0, null, T0);
+      });
+    }
+    message("msg_pending", T0);
+    message("msg_recent", T0 + Duration.ofDays(40).toMillis());
+
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + Duration.ofDays(45).toMillis()), ZoneOffset.UTC);
+    new Retention(db, clock, Duration.ofDays(30), Duration.ofHours(1)).runOnce();
+
+    Set<String> left = new HashSet<>(db.reads().withHandle(h -> h.createQuery("SELECT id FROM message")
+        .mapTo(String.class).list()));
+    assertThat(left).containsExactlyInAnyOrder("msg_pending", "msg_recent");
+    assertThat(count("attempt")).isZero();
+    assertThat(count("delivery")).isEqualTo(2);
+  }
+
+  @Test
+  void ids_page_in_byte_order() {
+    ApplicationRepository apps = new ApplicationRepository(db);
+    for (String id : List.of("app_b", "app_A", "app_a", "app_B", "app_0")) {
+      apps.insert(new Application(id, null, "n", null, "{}", 0, 0));
+    }
+    var page = new PageRequest(10, null, false, false);
+    assertThat(apps.list(page)).extracting(Application::id)
+        .containsExactly("app_0", "app_1", "app_A", "app_B", "app_a", "app_b");
+    var after = new PageRequest(10, "app_B", false, false);
+    assertThat(apps.list(after)).extracting(Application::id).containsExactly("app_a", "app_b");
+  }
+
+  @Test
+  void a_reused_event_id_inserts_nothing() {
+    int first = insertWithEventId("msg_1");
+    int second = insertWithEventId("msg_2");
+    assertThat(first).isEqualTo(1);
+    assertThat(second).isZero();
+  }
+
+  private int insertWithEventId(String id) {
+    return db.writes().execute(h -> h.createUpdate("INSERT INTO message (id, app_id, event_id, event_type, payload, "
+            + "created_at) VALUES (:id, 'app_1', 'evt', 'e', :p, 0) "
+            + "ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING")
+        .bind("id", id).bind("p", new byte[] {'{', '}'}).execute());
+  }
+
+  private static DeliveryRepository.AttemptRecord attempt(int code) {
+    return new DeliveryRepository.AttemptRecord("http://127.0.0.1/", code < 300 ? 0 : 2, code, "", 1);
+  }
+
+  private int status(long deliveryId) {
+    return db.reads().withHandle(h -> h.createQuery("SELECT status FROM delivery WHERE id = :id")
+        .bind("id", deliveryId).mapTo(Integer.class).one());
+  }
+
+  private long count(String table) {
+    return db.reads().withHandle((Handle h) -> h.createQuery("SELECT COUNT(*) FROM " + table).mapTo(Long.class).one());
+  }
+}
