@@ -32,7 +32,7 @@ public final class MessageRoutes {
     MessageIn in = MessageIn.parse(ctx.bodyAsBytes());
     Application app = apps.require(ctx.pathParam("app"));
     Message msg = ingest.accept(app.id(), in);
-    Respond.json(ctx, 202, MessageOut.of(msg, !"false".equals(ctx.queryParam("with_content"))));
+    Respond.json(ctx, 202, MessageOut.of(msg, withContent(ctx)));
   }
 
   private void list(Context ctx) {
@@ -40,14 +40,22 @@ public final class MessageRoutes {
     PageRequest page = PageRequest.from(ctx, true);
     var filter = new MessageRepository.Filter(ctx.queryParam("channel"), Query.eventTypes(ctx),
         Query.time(ctx, "before"), Query.time(ctx, "after"));
-    boolean withContent = !"false".equals(ctx.queryParam("with_content"));
+    boolean withContent = withContent(ctx);
     Respond.json(ctx, 200, ListResponse.of(messages.list(app.id(), page, filter), page, Message::id)
         .map(m -> MessageOut.of(m, withContent)));
   }
 
   private void get(Context ctx) {
     Application app = apps.require(ctx.pathParam("app"));
-    Respond.json(ctx, 200, MessageOut.of(messages.require(app.id(), ctx.pathParam("msg")), true));
+    Respond.json(ctx, 200, MessageOut.of(messages.require(app.id(), ctx.pathParam("msg")), withContent(ctx)));
+  }
+
+  /**
+   * Svix's {@code with_content} query parameter: true unless given as false (the v2 SDKs send false by default), in
+   * which case payloads are answered as {@code {}}.
+   */
+  public static boolean withContent(Context ctx) {
+    return !"false".equals(ctx.queryParam("with_content"));
   }
 
   private void deleteContent(Context ctx) {
