@@ -466,6 +466,32 @@ await step("message.list", async () => {
   assert.equal(paged.length, 2);
 });
 
+await step("message.create with application creates the missing application", async () => {
+  const inlineUid = `${appUid}-inline`;
+  await expectApiError(404, () => svix.message.create(inlineUid, { eventType, payload: {} }));
+  const e = await expectApiError(422, () =>
+    svix.message.create(inlineUid, { eventType, payload: {}, application: { name: "Inline", uid: "other-uid" } })
+  );
+  assert.deepEqual(e.body.detail[0].loc, ["body", "application", "uid"]);
+  const m = await svix.message.create(inlineUid, {
+    eventType,
+    payload: { inline: true },
+    application: { name: "Inline app", uid: inlineUid, metadata: { via: "message" } },
+  });
+  assert.ok(m.id, "message id");
+  const created = await svix.application.get(inlineUid);
+  assert.equal(created.name, "Inline app");
+  assert.deepEqual(created.metadata, { via: "message" });
+  const again = await svix.message.create(inlineUid, {
+    eventType,
+    payload: { inline: 2 },
+    application: { name: "Renamed?", uid: inlineUid },
+  });
+  assert.ok(again.id, "a second message to the now existing application");
+  assert.equal((await svix.application.get(inlineUid)).name, "Inline app", "an existing application is not changed");
+  await svix.application.delete(created.id);
+});
+
 // ---- attempts ----
 
 await step("messageAttempt.listByMsg shows a successful attempt", async () => {

@@ -57,6 +57,19 @@ public final class ApiException extends RuntimeException {
     return new ApiException(400, "bad_request", detail);
   }
 
+  /**
+   * This error, for a field of the nested object {@code parent}: a validation error's {@code ["body", "uid"]} becomes
+   * {@code ["body", parent, "uid"]}. Other errors are returned as they are.
+   */
+  public ApiException under(String parent) {
+    if (loc == null) {
+      return this;
+    }
+    List<String> nested = new ArrayList<>(loc);
+    nested.add(1, parent);
+    return new ApiException(status, code, parent + "." + getMessage(), List.copyOf(nested), problem);
+  }
+
   public int status() {
     return status;
   }
