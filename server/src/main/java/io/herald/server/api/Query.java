@@ -1,6 +1,8 @@
 package io.herald.server.api;
 
 import io.javalin.http.Context;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,8 +26,8 @@ public final class Query {
       return null;
     }
     try {
-      return java.time.OffsetDateTime.parse(v).toInstant().toEpochMilli();
-    } catch (java.time.format.DateTimeParseException e) {
+      return OffsetDateTime.parse(v).toInstant().toEpochMilli();
+    } catch (DateTimeParseException e) {
       throw ApiException.queryValidation(name, "must be an ISO 8601 date-time such as 2024-03-14T14:55:50.094Z");
     }
   }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,12 +34,16 @@ import org.junit.jupiter.api.Test;
  * sends a message, follows its attempts, resends and recovers, asserting every answer the SDK parses. This test then
  * checks the receiving side: the message arrived signed with the endpoint's secret, carrying the custom headers.
  *
- * <p>Needs Node.js on the PATH; installs the SDK with {@code npm ci} on first run.
+ * <p>Needs Node.js 20+ and npm on the PATH; installs the SDK with {@code npm ci} on first run (into the
+ * git-ignored {@code node_modules}). {@code COMPAT_KEEP_GOING=1} in the environment makes the script run every step
+ * after a failure, to list all incompatibilities at once.
  */
 class SvixSdkCompatTest {
   static final Path SCRIPT_DIR = Path.of("src/test/svix-js").toAbsolutePath();
   static final Duration NPM_TIMEOUT = Duration.ofMinutes(5);
   static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(120);
+  /** The SDK calls the global {@code crypto.randomUUID()}, which Node.js has without flags from 19 on; 20 is tested. */
+  static final int MIN_NODE_MAJOR = 20;
 
   ScriptedReceiver receiver;
   TestServer herald;
@@ -62,8 +67,11 @@ class SvixSdkCompatTest {
   @Test
   void the_svix_javascript_sdk_drives_herald_end_to_end() throws Exception {
     Path node = executable("node").orElseThrow(() -> new AssertionError(
-        "Node.js is not on the PATH: install Node.js 18+ (with npm) to run the Svix SDK compatibility test, "
+        "Node.js is not on the PATH: install Node.js 20+ (with npm) to run the Svix SDK compatibility test, "
             + "e.g. `apt-get install nodejs npm`"));
+    String version = exec(List.of(node.toString(), "--version"), Map.of(), Duration.ofSeconds(30)).output().strip();
+    assertThat(majorVersion(version)).as("%s is %s: the Svix SDK needs Node.js 20+ (it declares 22+; 20 is tested); "
+        + "install a newer Node.js", node, version).isGreaterThanOrEqualTo(MIN_NODE_MAJOR);
     installSdk();
 
     Run run = exec(List.of(node.toString(), "compat.mjs"), Map.of(
@@ -141,6 +149,12 @@ class SvixSdkCompatTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code v20.11.1} gives 20; anything unreadable gives 0. */
+  private static int majorVersion(String nodeVersion) {
+    var m = Pattern.compile("^v?(\\d+)\\.").matcher(nodeVersion);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
   }
 
   private static Optional<Path> executable(String name) {
