@@ -92,7 +92,7 @@ public final class HeraldServer implements AutoCloseable {
               new ApplicationRoutes(apps, clock)::register,
               new EventTypeRoutes(new EventTypeRepository(db), clock)::register,
               new EndpointRoutes(apps, endpoints, config.addressPolicy(), clock, endpointCache::invalidate)::register,
-              new MessageRoutes(apps, messages, ingest)::register,
+              new MessageRoutes(apps, messages, ingest, clock)::register,
               new AttemptRoutes(apps, endpoints, messages, new AttemptRepository(db), dispatcher, clock)::register));
       dispatcher.start();
       notifier.listen(dispatcher::wake);

@@ -45,7 +45,13 @@ public final class ApiServer implements AutoCloseable {
       });
       routes.get("/api/v1/health", ctx -> ctx.status(healthy.getAsBoolean() ? 204 : 503));
       features.forEach(f -> f.accept(routes));
-      routes.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+      routes.exception(ApiException.class, (e, ctx) -> {
+        if (e.loc() != null) {
+          validationError(ctx, e);
+        } else {
+          error(ctx, e.status(), e.code(), e.getMessage());
+        }
+      });
       routes.exception(StoreUnavailableException.class,
           (e, ctx) -> error(ctx, 503, "store_unavailable", "the database is unavailable; retry shortly"));
       routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
@@ -86,6 +92,12 @@ public final class ApiServer implements AutoCloseable {
 
   private static void error(Context ctx, int status, String code, String detail) {
     Respond.json(ctx.status(status), status, Map.of("code", code, "detail", detail));
+  }
+
+  /** Svix's HTTPValidationError, plus Herald's {@code code}. */
+  private static void validationError(Context ctx, ApiException e) {
+    Map<String, Object> item = Map.of("loc", e.loc(), "msg", e.problem(), "type", "value_error");
+    Respond.json(ctx.status(e.status()), e.status(), Map.of("code", e.code(), "detail", List.of(item)));
   }
 
   private static String codeFor(int status) {

@@ -19,10 +19,10 @@ public record PageRequest(int limit, String after, boolean backwards, boolean ne
       try {
         limit = Integer.parseInt(rawLimit);
       } catch (NumberFormatException e) {
-        throw ApiException.validation("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+        throw ApiException.queryValidation("limit", "must be a whole number from 1 to " + MAX_LIMIT);
       }
       if (limit < 1 || limit > MAX_LIMIT) {
-        throw ApiException.validation("limit", "must be a whole number from 1 to " + MAX_LIMIT);
+        throw ApiException.queryValidation("limit", "must be a whole number from 1 to " + MAX_LIMIT);
       }
     }
     boolean newestFirst = newestFirstByDefault;
@@ -31,7 +31,7 @@ public record PageRequest(int limit, String after, boolean backwards, boolean ne
       newestFirst = switch (order) {
         case "descending" -> true;
         case "ascending" -> false;
-        default -> throw ApiException.validation("order", "must be 'ascending' or 'descending'");
+        default -> throw ApiException.queryValidation("order", "must be 'ascending' or 'descending'");
       };
     }
     String iterator = ctx.queryParam("iterator");

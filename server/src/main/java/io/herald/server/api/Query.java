@@ -1,6 +1,8 @@
 package io.herald.server.api;
 
 import io.javalin.http.Context;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -20,7 +22,14 @@ public final class Query {
   /** An ISO 8601 time parameter as epoch milliseconds, or null. */
   public static Long time(Context ctx, String name) {
     String v = ctx.queryParam(name);
-    return v == null ? null : Json.parseTime(name, v).toEpochMilli();
+    if (v == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(v).toInstant().toEpochMilli();
+    } catch (DateTimeParseException e) {
+      throw ApiException.queryValidation(name, "must be an ISO 8601 date-time such as 2024-03-14T14:55:50.094Z");
+    }
   }
 
   public static Integer integer(Context ctx, String name) {
@@ -31,7 +40,7 @@ public final class Query {
     try {
       return Integer.parseInt(v);
     } catch (NumberFormatException e) {
-      throw ApiException.validation(name, "must be a whole number");
+      throw ApiException.queryValidation(name, "must be a whole number");
     }
   }
 }

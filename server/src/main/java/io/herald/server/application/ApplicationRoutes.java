@@ -36,23 +36,26 @@ public final class ApplicationRoutes {
   }
 
   private void create(Context ctx) {
-    Input in = Input.of(ctx.bodyAsBytes());
-    String name = in.requiredString("name", 256);
-    if (name.isEmpty()) {
-      throw ApiException.validation("name", "must not be empty");
-    }
-    String uid = in.optionalName("uid", 256).orElse(null);
-    if (uid != null && "true".equals(ctx.queryParam("get_if_exists"))) {
-      var existing = apps.find(uid);
+    Application app = fromInput(Input.of(ctx.bodyAsBytes()), clock.millis());
+    if (app.uid() != null && "true".equals(ctx.queryParam("get_if_exists"))) {
+      var existing = apps.find(app.uid());
       if (existing.isPresent()) {
         Respond.json(ctx, 200, existing.get().toOut());
         return;
       }
     }
-    long now = clock.millis();
-    Application app = new Application(Ids.next("app", now), uid, name, in.optionalInt("throttleRate", 1, 65535).orElse(null),
-        Json.text(in.optionalObject("metadata").orElse(Json.MAPPER.createObjectNode())), now, now);
     Respond.json(ctx, 201, apps.insert(app).toOut());
+  }
+
+  /** A new application from Svix's ApplicationIn (also sent inline with a message, to create its application). */
+  public static Application fromInput(Input in, long now) {
+    String name = in.requiredString("name", 256);
+    if (name.isEmpty()) {
+      throw ApiException.validation("name", "must not be empty");
+    }
+    String uid = in.optionalName("uid", 256).orElse(null);
+    return new Application(Ids.next("app", now), uid, name, in.optionalInt("throttleRate", 1, 65535).orElse(null),
+        Json.text(in.optionalObject("metadata").orElse(Json.MAPPER.createObjectNode())), now, now);
   }
 
   /** PUT creates the application when the path names an unknown uid, as Svix does. */

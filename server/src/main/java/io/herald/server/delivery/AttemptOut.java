@@ -6,6 +6,12 @@ import io.herald.server.api.Json;
 public record AttemptOut(String id, String msgId, String endpointId, String url, String response,
     int responseStatusCode, long responseDurationMs, int status, String statusText, int triggerType, String timestamp) {
 
+  /** The same attempt with its response body left out, as Svix answers lists asked {@code with_content=false}. */
+  AttemptOut withoutResponse() {
+    return new AttemptOut(id, msgId, endpointId, url, "{}", responseStatusCode, responseDurationMs, status, statusText,
+        triggerType, timestamp);
+  }
+
   static String statusText(int status) {
     return switch (status) {
       case 0 -> "success";

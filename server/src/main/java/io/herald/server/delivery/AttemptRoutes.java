@@ -15,6 +15,7 @@ import io.herald.server.endpoint.EndpointRepository;
 import io.herald.server.message.Message;
 import io.herald.server.message.MessageOut;
 import io.herald.server.message.MessageRepository;
+import io.herald.server.message.MessageRoutes;
 import io.herald.server.store.Ids;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -73,7 +74,9 @@ public final class AttemptRoutes {
     PageRequest page = PageRequest.from(ctx, true);
     var filter = new AttemptRepository.Filter(msgId, endpointId, Query.integer(ctx, "status"),
         Query.integer(ctx, "status_code_class"), Query.eventTypes(ctx), Query.time(ctx, "before"), Query.time(ctx, "after"));
-    Respond.json(ctx, 200, ListResponse.of(attempts.list(app.id(), page, filter), page, AttemptOut::id));
+    boolean withContent = MessageRoutes.withContent(ctx);
+    Respond.json(ctx, 200, ListResponse.of(attempts.list(app.id(), page, filter), page, AttemptOut::id)
+        .map(a -> withContent ? a : a.withoutResponse()));
   }
 
   private void get(Context ctx) {
@@ -113,12 +116,13 @@ public final class AttemptRoutes {
     Application app = apps.require(ctx.pathParam("app"));
     Endpoint ep = endpoints.require(app.id(), ctx.pathParam("ep"));
     PageRequest page = PageRequest.from(ctx, true);
+    boolean withContent = MessageRoutes.withContent(ctx);
     var states = ListResponse.of(attempts.statesOfEndpoint(ep.id(), page, Query.integer(ctx, "status")), page,
         AttemptRepository.DeliveryState::msgId);
     Respond.json(ctx, 200, states.map(s -> {
       Map<String, Object> out = new LinkedHashMap<>();
       messages.find(app.id(), s.msgId()).ifPresent(m -> {
-        MessageOut mo = MessageOut.of(m, true);
+        MessageOut mo = MessageOut.of(m, withContent);
         out.put("id", mo.id());
         out.put("eventId", mo.eventId());
         out.put("eventType", mo.eventType());

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** {@code /api/v1/app/{app}/endpoint}: endpoints, their headers and secrets. */
@@ -77,15 +78,32 @@ public final class EndpointRoutes {
     long now = clock.millis();
     String secret = in.optionalString("secret", 200).map(s -> parseSecret("secret", s))
         .orElseGet(() -> WebhookSecret.generate().reveal());
-    Endpoint e = fromInput(in, Ids.next("ep", now), app.id(), null, secret, List.of(), Map.of(), now, now);
+    Map<String, String> headers = in.optionalStringMap("headers").orElse(Map.of());
+    CustomHeaders.validate(headers);
+    Endpoint e = fromInput(in, Ids.next("ep", now), app.id(), null, secret, List.of(), headers, now, now);
     Respond.json(ctx, 201, EndpointOut.of(saved(endpoints.insert(e))));
   }
 
+  /** PUT creates the endpoint (201) when the path names none, as Svix does; its uid defaults to the path key. */
   private void put(Context ctx) {
-    Endpoint old = endpoint(ctx);
-    Input in = Input.of(ctx.bodyAsBytes());
-    Endpoint e = fromInput(in, old.id(), old.appId(), old, old.secret(), old.oldSecrets(), old.headers(),
-        old.createdAt(), clock.millis());
+    Application app = apps.require(ctx.pathParam("app"));
+    String key = ctx.pathParam("ep");
+    var existing = endpoints.find(app.id(), key);
+    ObjectNode body = Json.parseObject(ctx.bodyAsBytes());
+    long now = clock.millis();
+    if (existing.isEmpty()) {
+      if (!body.hasNonNull("uid")) {
+        Input.checkName("uid", key, 256);
+        body.put("uid", key);
+      }
+      Endpoint e = fromInput(new Input(body), Ids.next("ep", now), app.id(), null, WebhookSecret.generate().reveal(),
+          List.of(), Map.of(), now, now);
+      Respond.json(ctx, 201, EndpointOut.of(saved(endpoints.insert(e))));
+      return;
+    }
+    Endpoint old = existing.get();
+    Endpoint e = fromInput(new Input(body), old.id(), old.appId(), old, old.secret(), old.oldSecrets(), old.headers(),
+        old.createdAt(), now);
     Respond.json(ctx, 200, EndpointOut.of(saved(endpoints.update(e))));
   }
 
@@ -128,12 +146,18 @@ public final class EndpointRoutes {
     Respond.json(ctx, 200, Map.of("headers", visible, "sensitive", sensitive));
   }
 
-  /** PUT replaces every header; PATCH merges, and a null value removes that header. */
+  /**
+   * PUT replaces every header; PATCH merges, and a null value removes that header, as do the names in
+   * {@code deleteHeaders} (which the Svix SDKs send).
+   */
   private void setHeaders(Context ctx, boolean merge) {
     Endpoint old = endpoint(ctx);
     Input in = Input.of(ctx.bodyAsBytes());
-    ObjectNode given = in.optionalObject("headers").orElseThrow(() -> ApiException.validation("headers", "is required"));
+    List<String> deletes = merge ? headerNames(in, "deleteHeaders") : List.of();
+    ObjectNode given = in.optionalObject("headers").or(() -> deletes.isEmpty() ? Optional.empty()
+        : Optional.of(Json.MAPPER.createObjectNode())).orElseThrow(() -> ApiException.validation("headers", "is required"));
     Map<String, String> headers = new LinkedHashMap<>(merge ? old.headers() : Map.of());
+    headers.keySet().removeIf(name -> deletes.stream().anyMatch(name::equalsIgnoreCase));
     given.properties().forEach(entry -> {
       if (entry.getValue().isNull() && merge) {
         headers.remove(entry.getKey());
@@ -218,6 +242,23 @@ public final class EndpointRoutes {
   /** Svix's SDKs send {@code filterTypes}; its server's schema says {@code eventTypes}. Either is accepted. */
   private static List<String> filterTypes(Input in) {
     return in.optionalNames("filterTypes", 256).or(() -> in.optionalNames("eventTypes", 256)).orElse(null);
+  }
+
+  private static List<String> headerNames(Input in, String field) {
+    if (!in.has(field)) {
+      return List.of();
+    }
+    if (!in.raw(field).isArray()) {
+      throw ApiException.validation(field, "must be an array of header names");
+    }
+    List<String> names = new ArrayList<>();
+    in.raw(field).forEach(n -> {
+      if (!n.isTextual()) {
+        throw ApiException.validation(field, "must be an array of header names");
+      }
+      names.add(n.asText());
+    });
+    return names;
   }
 
   private static Integer throttle(Input in) {
