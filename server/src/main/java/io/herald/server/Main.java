@@ -12,7 +12,9 @@ import picocli.CommandLine.Command;
 /** The {@code herald} command line. */
 @Command(name = "herald", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Self-hosted webhook delivery.",
-    subcommands = {Main.Serve.class, Main.Migrate.class, io.herald.server.cli.ListenCommand.class})
+    subcommands = {Main.Serve.class, Main.Migrate.class, io.herald.server.cli.ListenCommand.class,
+        io.herald.server.cli.SendCommand.class, io.herald.server.cli.AppCommand.class,
+        io.herald.server.cli.EndpointCommand.class})
 public final class Main implements Callable<Integer> {
 
   public static void main(String[] args) {

@@ -40,7 +40,7 @@ public final class ListenCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--secret", description = "The endpoint's whsec_ secret, to verify each signature.")
-  String secret;
+  volatile String secret;
 
   @Option(names = "--status", description = "HTTP status to answer with (default: ${DEFAULT-VALUE}).", defaultValue = "204")
   int status;
@@ -49,10 +49,9 @@ public final class ListenCommand implements Callable<Integer> {
 
   /** Starts the receiver and returns the bound port (for tests); {@link #call()} also blocks until killed. */
   public HttpServer start() throws IOException {
-    WebhookVerifier verifier = secret == null ? null : WebhookVerifier.of(WebhookSecret.parse(secret));
     HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 128);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    server.createContext("/", exchange -> handle(exchange, verifier));
+    server.createContext("/", this::handle);
     server.start();
     return server;
   }
@@ -90,7 +89,9 @@ public final class ListenCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void handle(HttpExchange exchange, WebhookVerifier verifier) throws IOException {
+  private void handle(HttpExchange exchange) throws IOException {
+    String key = secret;
+    WebhookVerifier verifier = key == null ? null : WebhookVerifier.of(WebhookSecret.parse(key));
     byte[] body;
     try (InputStream in = exchange.getRequestBody()) {
       body = in.readNBytes(MAX_BODY);
