@@ -57,6 +57,7 @@ public final class Dispatcher implements AutoCloseable {
   private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
   private final Set<Long> held = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inMemory = new AtomicInteger();
+  private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong earliestRetry = new AtomicLong(Long.MAX_VALUE);
   private volatile boolean running;
   private Thread poller;
@@ -158,12 +159,13 @@ public final class Dispatcher implements AutoCloseable {
     while (true) {
       DeliveryTask task;
       synchronized (lane) {
-        if (lane.inFlight >= settings.maxInFlightPerEndpoint() || lane.queue.isEmpty()) {
+        if (!running || lane.inFlight >= settings.maxInFlightPerEndpoint() || lane.queue.isEmpty()) {
           return;
         }
         task = lane.queue.poll();
         lane.inFlight++;
       }
+      inFlight.incrementAndGet();
       try {
         attempt(task, lane);
       } catch (RuntimeException e) {
@@ -256,6 +258,7 @@ public final class Dispatcher implements AutoCloseable {
   private void settle(DeliveryTask task, Lane lane) {
     held.remove(task.id());
     inMemory.decrementAndGet();
+    inFlight.decrementAndGet();
     synchronized (lane) {
       lane.inFlight--;
     }
@@ -267,16 +270,35 @@ public final class Dispatcher implements AutoCloseable {
     return inMemory.get();
   }
 
+  /**
+   * Stops taking work, lets attempts in flight finish and record their outcome (up to one delivery timeout), then
+   * gives back the claims of deliveries still queued in memory, so another process (or the next start) can send
+   * them at once instead of waiting for their lease to run out.
+   */
   @Override
   public void close() {
     running = false;
-    if (poller != null) {
-      LockSupport.unpark(poller);
-      try {
-        poller.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    if (poller == null) {
+      return;
+    }
+    LockSupport.unpark(poller);
+    try {
+      poller.join(5_000);
+      long deadline = System.nanoTime() + settings.timeout().plusSeconds(2).toNanos();
+      while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      int released = db.writes().execute(h -> h.createUpdate(
+              "UPDATE delivery SET lease_until = NULL, claim_token = NULL WHERE claim_token = :token")
+          .bind("token", claimToken).execute());
+      log.info("stopped; {} queued deliveries handed back", released);
+    } catch (RuntimeException e) {
+      log.warn("could not hand back queued deliveries; they are taken over when their lease runs out: {}",
+          e.getMessage());
     }
   }
 }

@@ -44,17 +44,17 @@ class ApiBehaviourTest {
   void errors_have_a_code_and_a_detail_naming_the_problem() {
     var malformed = herald.post("/api/v1/app", "{\"name\": ");
     assertThat(malformed.status()).isEqualTo(400);
-    assertThat(malformed.field("detail")).contains("malformed JSON");
+    assertThat(malformed.detail()).contains("malformed JSON");
 
     var invalid = herald.post("/api/v1/app", "{\"name\":\"x\",\"uid\":\"has space\"}");
     assertThat(invalid.status()).isEqualTo(422);
-    assertThat(invalid.field("detail")).startsWith("uid:");
+    assertThat(invalid.detail()).startsWith("uid:");
 
     var noRoute = herald.get("/api/v1/nothing-here");
     assertThat(noRoute.status()).isEqualTo(404);
     assertThat(noRoute.field("code")).isEqualTo("not_found");
 
-    assertThat(herald.get("/api/v1/app/app_unknown").field("detail")).contains("app_unknown");
+    assertThat(herald.get("/api/v1/app/app_unknown").detail()).contains("app_unknown");
   }
 
   @Test
@@ -63,15 +63,15 @@ class ApiBehaviourTest {
     String payload = "{\"x\":\"" + "a".repeat(5000) + "\"}";
     var r = herald.post("/api/v1/app/big/msg", "{\"eventType\":\"e\",\"payload\":" + payload + "}");
     assertThat(r.status()).isEqualTo(413);
-    assertThat(r.field("detail")).contains("HERALD_MAX_REQUEST_BYTES");
+    assertThat(r.detail()).contains("HERALD_MAX_REQUEST_BYTES");
     assertThat(herald.get("/api/v1/app/big/msg").json().path("data")).isEmpty();
   }
 
   @Test
   void bad_messages_leave_nothing_behind() {
     newApp("strict");
-    assertThat(herald.post("/api/v1/app/strict/msg", "{\"eventType\":\"e\"}").field("detail")).contains("payload");
-    assertThat(herald.post("/api/v1/app/strict/msg", "{\"payload\":{}}").field("detail")).contains("eventType");
+    assertThat(herald.post("/api/v1/app/strict/msg", "{\"eventType\":\"e\"}").detail()).contains("payload");
+    assertThat(herald.post("/api/v1/app/strict/msg", "{\"payload\":{}}").detail()).contains("eventType");
     assertThat(herald.post("/api/v1/app/strict/msg", "{\"eventType\":\"e\",\"payload\":[1]}").status()).isEqualTo(422);
     assertThat(herald.post("/api/v1/app/strict/msg", "{\"eventType\":\"e\",\"payload\":{}} trailing").status()).isEqualTo(400);
     assertThat(herald.get("/api/v1/app/strict/msg").json().path("data")).isEmpty();
@@ -102,7 +102,7 @@ class ApiBehaviourTest {
     for (String url : new String[] {"http://127.0.0.1/x", "http://10.0.0.1/", "http://[::ffff:169.254.169.254]/"}) {
       var r = herald.post("/api/v1/app/ssrf/endpoint", "{\"url\":\"" + url + "\"}");
       assertThat(r.status()).as(url).isEqualTo(422);
-      assertThat(r.field("detail")).as(url).contains("HERALD_ENDPOINT_ALLOWLIST");
+      assertThat(r.detail()).as(url).contains("HERALD_ENDPOINT_ALLOWLIST");
     }
     assertThat(herald.post("/api/v1/app/ssrf/endpoint", "{\"url\":\"ftp://example.com/\"}").status()).isEqualTo(422);
     assertThat(herald.post("/api/v1/app/ssrf/endpoint", "{\"url\":\"https://example.com/hook\"}").status()).isEqualTo(201);

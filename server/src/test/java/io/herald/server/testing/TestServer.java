@@ -130,6 +130,24 @@ public final class TestServer implements AutoCloseable {
       return json().path(name).asText();
     }
 
+    /**
+     * The error's detail as one line: the text of {@code {code, detail}}, or for a 422 (Svix's validation shape,
+     * {@code detail: [{loc, msg, type}]}) each item as {@code field: msg}.
+     */
+    public String detail() {
+      JsonNode detail = json().path("detail");
+      if (!detail.isArray()) {
+        return detail.asText();
+      }
+      StringBuilder sb = new StringBuilder();
+      for (JsonNode item : detail) {
+        JsonNode loc = item.path("loc");
+        sb.append(sb.length() > 0 ? "; " : "").append(loc.get(loc.size() - 1).asText()).append(": ")
+            .append(item.path("msg").asText());
+      }
+      return sb.toString();
+    }
+
     @Override
     public String toString() {
       return status + " " + body;
