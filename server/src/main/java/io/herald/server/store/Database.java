@@ -100,7 +100,11 @@ public final class Database implements AutoCloseable {
     try {
       Files.createDirectories(dataDir);
       channel = FileChannel.open(dataDir.resolve("herald.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      lock = channel.tryLock();
+      try {
+        lock = channel.tryLock();
+      } catch (java.nio.channels.OverlappingFileLockException e) {
+        lock = null; // held by this very JVM (another server started in-process)
+      }
       if (lock == null) {
         channel.close();
         throw new IllegalStateException("another Herald process is using " + dataDir.toAbsolutePath()

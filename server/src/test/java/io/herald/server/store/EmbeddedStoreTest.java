@@ -1,0 +1,39 @@
+package io.herald.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.server.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The durability settings the embedded store's promises rest on. */
+class EmbeddedStoreTest {
+  @Test
+  void commits_are_fsynced_to_a_write_ahead_log_with_foreign_keys_enforced() throws Exception {
+    Path dir = Files.createTempDirectory("herald-store-");
+    try (Database db = Database.open(ConfigLoader.load(Map.of("HERALD_DATA_DIR", dir.toString())))) {
+      assertThat(pragma(db, "journal_mode")).isEqualTo("wal");
+      assertThat(pragma(db, "synchronous")).isEqualTo("2"); // FULL: the WAL is fsync'd at every commit
+      assertThat(pragma(db, "foreign_keys")).isEqualTo("1");
+    }
+  }
+
+  @Test
+  void a_second_process_cannot_open_the_same_data_directory() throws Exception {
+    Path dir = Files.createTempDirectory("herald-store-");
+    var config = ConfigLoader.load(Map.of("HERALD_DATA_DIR", dir.toString()));
+    try (Database first = Database.open(config)) {
+      assertThatThrownBy(() -> Database.open(config))
+          .hasMessageContaining("another Herald process")
+          .hasMessageContaining("HERALD_DATA_DIR");
+    }
+    Database.open(config).close(); // the lock went with the first
+  }
+
+  private static String pragma(Database db, String name) {
+    return db.writes().execute(h -> h.createQuery("PRAGMA " + name).mapTo(String.class).one());
+  }
+}
