@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /** Serves one accepted socket: request after request while both sides keep the connection alive. */
@@ -30,10 +30,10 @@ final class ReceiverConnection implements Runnable {
 
     private final Socket socket;
     private final Function<String, Script> scripts;
-    private final Consumer<ReceivedRequest> recorder;
+    private final BiConsumer<ReceivedRequest, Response> recorder;
     private final CountDownLatch closed;
 
-    ReceiverConnection(Socket socket, Function<String, Script> scripts, Consumer<ReceivedRequest> recorder,
+    ReceiverConnection(Socket socket, Function<String, Script> scripts, BiConsumer<ReceivedRequest, Response> recorder,
             CountDownLatch closed) {
         this.socket = socket;
         this.scripts = scripts;
@@ -68,7 +68,7 @@ final class ReceiverConnection implements Runnable {
                 }
                 ReceivedRequest request = new ReceivedRequest(head.method(), head.target(), head.headers(), body, Instant.now());
                 Response step = scripts.apply(request.pathWithoutQuery()).next();
-                recorder.accept(request);
+                recorder.accept(request, step);
                 open = answer(in, out, step, head.wantsKeepAlive(), "HEAD".equals(head.method()));
             }
         } catch (IOException e) {

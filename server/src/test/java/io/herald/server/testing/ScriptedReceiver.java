@@ -50,6 +50,7 @@ public final class ScriptedReceiver implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final List<ReceivedRequest> received = new ArrayList<>();
+    private final List<Exchange> exchanges = new ArrayList<>();
 
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
     private volatile Script otherPaths = new Script();
@@ -107,6 +108,7 @@ public final class ScriptedReceiver implements AutoCloseable {
         lock.lock();
         try {
             received.clear();
+            exchanges.clear();
             scripts.clear();
             otherPaths = new Script();
         } finally {
@@ -121,6 +123,38 @@ public final class ScriptedReceiver implements AutoCloseable {
         lock.lock();
         try {
             return List.copyOf(received);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * One request and the scripted step it was answered with. The step is chosen before the request is recorded,
+     * so a test can tell exactly which requests got a 2xx even while it re-scripts the path under live traffic.
+     */
+    public record Exchange(ReceivedRequest request, Response answer) {
+        /** The status the step sends: that of the reply (after any delay), or 0 for a hang or a reset. */
+        public int status() {
+            return statusOf(answer);
+        }
+
+        private static int statusOf(Response r) {
+            return switch (r) {
+                case Response.Reply reply -> reply.status();
+                case Response.Delayed delayed -> statusOf(delayed.then());
+                case Response.Dribble dribble -> dribble.status();
+                case Response.Huge huge -> huge.status();
+                case Response.Hang hang -> 0;
+                case Response.Reset reset -> 0;
+            };
+        }
+    }
+
+    /** Every request so far with the step it was answered with, in arrival order (a snapshot). */
+    public List<Exchange> exchanges() {
+        lock.lock();
+        try {
+            return List.copyOf(exchanges);
         } finally {
             lock.unlock();
         }
@@ -224,10 +258,11 @@ public final class ScriptedReceiver implements AutoCloseable {
         return script != null ? script : otherPaths;
     }
 
-    private void record(ReceivedRequest request) {
+    private void record(ReceivedRequest request, Response answer) {
         lock.lock();
         try {
             received.add(request);
+            exchanges.add(new Exchange(request, answer));
             arrived.signalAll();
         } finally {
             lock.unlock();

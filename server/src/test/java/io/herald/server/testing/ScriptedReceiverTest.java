@@ -71,6 +71,25 @@ class ScriptedReceiverTest {
     }
 
     @Test
+    void exchanges_pair_each_request_with_the_step_it_was_answered_with() throws Exception {
+        receiver.on("/hooks").respond(503).thenRespond(200);
+        receiver.onAnyOtherPath().delay(Duration.ofMillis(1)).respond(204);
+        int first = client.send(post("/hooks", "1").build(), BodyHandlers.discarding()).statusCode();
+        // Re-scripting under traffic: exchanges still tell which request got which answer.
+        receiver.on("/hooks").respond(202);
+        int second = client.send(post("/hooks", "2").build(), BodyHandlers.discarding()).statusCode();
+        int other = client.send(post("/other", "3").build(), BodyHandlers.discarding()).statusCode();
+
+        assertThat(List.of(first, second, other)).containsExactly(503, 202, 204);
+        List<ScriptedReceiver.Exchange> exchanges = receiver.exchanges();
+        assertThat(exchanges).extracting(e -> e.request().bodyText()).containsExactly("1", "2", "3");
+        assertThat(exchanges).extracting(ScriptedReceiver.Exchange::status).containsExactly(503, 202, 204);
+        assertThat(exchanges).extracting(ScriptedReceiver.Exchange::request).containsExactlyElementsOf(receiver.requests());
+        receiver.reset();
+        assertThat(receiver.exchanges()).isEmpty();
+    }
+
+    @Test
     void serves_two_requests_on_one_keep_alive_connection() throws Exception {
         receiver.on("/second").respond(201, "created");
         try (RawConnection connection = RawConnection.open(receiver.port())) {
