@@ -63,7 +63,9 @@ public final class DeliveryRepository {
     for (Map<String, Object> r : rows) {
       Object[] m = messages.get((String) r.get("msg_id"));
       if (m == null || m[1] == null) {
-        continue; // message content deleted: nothing to send; the row is failed by the dispatcher's next pass
+        // The message's content was deleted: there is nothing to send, so the delivery ends as failed here.
+        abandon(h, ((Number) r.get("id")).longValue(), claimToken, now);
+        continue;
       }
       tasks.add(new DeliveryTask(((Number) r.get("id")).longValue(), (String) r.get("msg_id"),
           (String) r.get("endpoint_id"), (String) r.get("app_id"), (String) m[0], (byte[]) m[1],

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int CLAIM_BATCH = 500;
+  private static final long MIN_WAIT_MS = 10;
 
   /** What the dispatcher needs from the configuration. */
   public record Settings(HeaderStyle headerStyle, Duration timeout, Duration lease, Duration pollInterval,
@@ -116,31 +117,38 @@ public final class Dispatcher implements AutoCloseable {
     while (running) {
       try {
         int room = settings.maxInFlight() - inMemory.get();
-        int claimed = 0;
-        if (room > 0) {
-          long now = clock.millis();
-          int limit = Math.min(room, CLAIM_BATCH);
-          earliestRetry.set(Long.MAX_VALUE);
-          List<DeliveryTask> tasks = db.writes().execute(h -> deliveries.claimDue(h, now, leaseUntil(now), claimToken, limit));
-          claimed = tasks.size();
-          submit(tasks);
-          if (claimed == limit) {
-            continue;
-          }
+        if (room <= 0) {
+          // Full: settle() wakes us when room frees up; the timeout is only a safety net.
+          LockSupport.parkNanos(settings.pollInterval().toNanos());
+          continue;
         }
-        long wait = settings.pollInterval().toMillis();
-        long earliest = earliestRetry.get();
-        if (earliest != Long.MAX_VALUE) {
-          wait = Math.max(0, Math.min(wait, earliest - clock.millis()));
+        long now = clock.millis();
+        int limit = Math.min(room, CLAIM_BATCH);
+        earliestRetry.set(Long.MAX_VALUE);
+        List<DeliveryTask> tasks = db.writes().execute(h -> deliveries.claimDue(h, now, leaseUntil(now), claimToken, limit));
+        submit(tasks);
+        if (tasks.size() == limit) {
+          continue;
         }
-        if (wait > 0) {
-          LockSupport.parkNanos(wait * 1_000_000);
-        }
+        long wait = Math.min(settings.pollInterval().toMillis(), nextDue() - clock.millis());
+        // Rows due but not claimed are locked by another process's claim right now (SKIP LOCKED): look again soon.
+        LockSupport.parkNanos(Math.max(wait, tasks.isEmpty() ? MIN_WAIT_MS : 0) * 1_000_000);
       } catch (RuntimeException e) {
         log.warn("claiming due deliveries failed, retrying in {} ms: {}", settings.pollInterval().toMillis(), e.getMessage());
         LockSupport.parkNanos(settings.pollInterval().toNanos());
       }
     }
+  }
+
+  /**
+   * When the next known delivery is due: the earliest retry this process scheduled since the last claim, or the
+   * earliest in the table (which covers retries scheduled before that, and by other processes).
+   */
+  private long nextDue() {
+    long inTable = db.reads().withHandle(h -> h.createQuery(
+            "SELECT MIN(next_attempt_at) FROM delivery WHERE status = 1 AND lease_until IS NULL")
+        .mapTo(Long.class).findOne().orElse(null)) instanceof Long l ? l : Long.MAX_VALUE;
+    return Math.min(inTable, earliestRetry.get());
   }
 
   private void enqueue(DeliveryTask task) {
@@ -257,7 +265,9 @@ public final class Dispatcher implements AutoCloseable {
 
   private void settle(DeliveryTask task, Lane lane) {
     held.remove(task.id());
-    inMemory.decrementAndGet();
+    if (inMemory.getAndDecrement() == settings.maxInFlight()) {
+      LockSupport.unpark(poller); // room again: unclaimed work may be waiting in the table
+    }
     inFlight.decrementAndGet();
     synchronized (lane) {
       lane.inFlight--;

@@ -195,4 +195,18 @@ class DeliveryEdgeCasesTest {
     });
     assertThat(receiver.requests()).hasSize(4);
   }
+
+  @Test
+  void a_pending_delivery_whose_content_was_deleted_ends_as_failed() {
+    boot(Map.of("HERALD_RETRY_SCHEDULE", "0.5,0.5"));
+    receiver.on("/fails").respond(500);
+    endpoint("/fails");
+    String msg = send();
+    receiver.awaitCount(1, Duration.ofSeconds(5));
+    assertThat(herald.delete("/api/v1/app/acme/msg/" + msg + "/content").status()).isEqualTo(204);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        herald.get("/api/v1/app/acme/msg/" + msg + "/endpoint").json().path("data").get(0).path("statusText").asText())
+        .isEqualTo("fail"));
+    assertThat(receiver.requests()).hasSize(1);
+  }
 }

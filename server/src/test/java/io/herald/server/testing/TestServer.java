@@ -157,5 +157,10 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    try (var files = Files.walk(dataDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover temp directory is harmless
+    }
   }
 }
