@@ -108,6 +108,53 @@ class SvixSdkCompatTest {
     }
   }
 
+  /**
+   * Signatures interoperate both ways with the Svix SDK's {@code Webhook} class: Herald's signer (as used for every
+   * delivery, here with two secrets as during a rotation) verifies with svix, and svix's signatures verify with
+   * Herald's receiver library.
+   */
+  @Test
+  void signatures_interoperate_with_the_svix_webhook_class() throws Exception {
+    Path node = executable("node").orElseThrow(() -> new AssertionError("Node.js 20+ is needed on the PATH"));
+    installSdk();
+    WebhookSecret secret = WebhookSecret.generate();
+    var random = new java.util.Random(42);
+    var heraldSigned = Json.MAPPER.createArrayNode();
+    long now = java.time.Instant.now().getEpochSecond();
+    for (int i = 0; i < 200; i++) {
+      String id = "msg_herald" + i;
+      String body = "{\"i\": " + i + ", \"r\": " + random.nextLong() + ", \"s\": \"\u00e9\\u00e9 " + i + "\"}";
+      String signature = io.herald.signature.WebhookSigner.signatureHeader(
+          List.of(WebhookSecret.generate(), secret), id, now, body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      heraldSigned.addObject().put("id", id).put("timestamp", now).put("body", body).put("signature", signature);
+    }
+    Path input = Files.createTempFile("herald-interop-", ".json");
+    Files.writeString(input, Json.text(Json.MAPPER.createObjectNode().put("secret", secret.reveal()).put("count", 200)
+        .set("herald", heraldSigned)));
+
+    Run run = exec(List.of(node.toString(), "webhook-interop.mjs", input.toString()), Map.of(), SCRIPT_TIMEOUT);
+    assertThat(run.exitCode()).as(run.output()).isZero();
+    JsonNode result = Json.tree(run.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
+    assertThat(result.path("failures")).as("svix failed to verify Herald's signatures").isEmpty();
+    assertThat(result.path("verified").asInt()).isEqualTo(400);
+
+    io.herald.receiver.WebhookReceiver receiver = io.herald.receiver.WebhookReceiver.builder().secret(secret.reveal()).build();
+    assertThat(result.path("svix")).hasSize(200);
+    for (JsonNode signed : result.path("svix")) {
+      Map<String, List<String>> headers = Map.of(
+          "svix-id", List.of(signed.path("id").asText()),
+          "svix-timestamp", List.of(signed.path("timestamp").asText()),
+          "svix-signature", List.of(signed.path("signature").asText()));
+      var outcome = receiver.receive(headers, signed.path("body").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(outcome).as(signed.toString()).isInstanceOf(io.herald.receiver.ReceiveResult.Accepted.class);
+    }
+    var tampered = receiver.receive(Map.of(
+        "svix-id", List.of(result.path("svix").get(0).path("id").asText()),
+        "svix-timestamp", List.of(result.path("svix").get(0).path("timestamp").asText()),
+        "svix-signature", List.of(result.path("svix").get(0).path("signature").asText())), "{}".getBytes());
+    assertThat(tampered).isInstanceOf(io.herald.receiver.ReceiveResult.Rejected.class);
+  }
+
   private static void installSdk() throws Exception {
     if (Files.isDirectory(SCRIPT_DIR.resolve("node_modules/svix"))) {
       return;
