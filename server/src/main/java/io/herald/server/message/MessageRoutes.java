@@ -8,17 +8,20 @@ import io.herald.server.application.Application;
 import io.herald.server.application.ApplicationRepository;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.time.Clock;
 
 /** {@code /api/v1/app/{app}/msg}. */
 public final class MessageRoutes {
   private final ApplicationRepository apps;
   private final MessageRepository messages;
   private final Ingest ingest;
+  private final Clock clock;
 
-  public MessageRoutes(ApplicationRepository apps, MessageRepository messages, Ingest ingest) {
+  public MessageRoutes(ApplicationRepository apps, MessageRepository messages, Ingest ingest, Clock clock) {
     this.apps = apps;
     this.messages = messages;
     this.ingest = ingest;
+    this.clock = clock;
   }
 
   public void register(RoutesConfig routes) {
@@ -39,7 +42,7 @@ public final class MessageRoutes {
     Application app = apps.require(ctx.pathParam("app"));
     PageRequest page = PageRequest.from(ctx, true);
     var filter = new MessageRepository.Filter(ctx.queryParam("channel"), Query.eventTypes(ctx),
-        Query.time(ctx, "before"), Query.time(ctx, "after"));
+        Query.time(ctx, "before"), Query.time(ctx, "after"), ctx.queryParam("subject"));
     boolean withContent = !"false".equals(ctx.queryParam("with_content"));
     Respond.json(ctx, 200, ListResponse.of(messages.list(app.id(), page, filter), page, Message::id)
         .map(m -> MessageOut.of(m, withContent)));
@@ -52,7 +55,7 @@ public final class MessageRoutes {
 
   private void deleteContent(Context ctx) {
     Application app = apps.require(ctx.pathParam("app"));
-    messages.deleteContent(messages.require(app.id(), ctx.pathParam("msg")).id());
+    messages.deleteContent(messages.require(app.id(), ctx.pathParam("msg")).id(), clock.millis());
     Respond.noContent(ctx);
   }
 }
