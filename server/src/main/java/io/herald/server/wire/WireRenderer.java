@@ -80,9 +80,12 @@ public final class WireRenderer {
     if (!(value instanceof String || value instanceof Number || value instanceof Boolean)) {
       return "must produce a string, number or boolean";
     }
+    // Only printable ASCII: CR/LF would inject headers, and the HTTP client writes each character as one byte, so
+    // anything past ASCII would arrive mangled. $encodeUrlComponent() turns any text into a safe value.
     String text = text(value);
-    if (text.length() > MAX_HEADER_VALUE || text.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-      return "produced a value that is longer than " + MAX_HEADER_VALUE + " characters or contains CR, LF or NUL";
+    if (text.length() > MAX_HEADER_VALUE || !text.chars().allMatch(c -> c == '\t' || (c >= 0x20 && c < 0x7f))) {
+      return "produced a value longer than " + MAX_HEADER_VALUE + " characters or with characters a header cannot "
+          + "carry (CR, LF, NUL, other control or non-ASCII characters; $encodeUrlComponent() makes any text safe)";
     }
     return null;
   }

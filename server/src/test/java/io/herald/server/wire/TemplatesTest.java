@@ -46,13 +46,16 @@ class TemplatesTest {
   }
 
   @Test
-  void header_values_must_be_scalars_without_line_breaks() {
+  void header_values_must_be_printable_ascii_scalars() {
     assertThat(WireRenderer.headerValue("ok")).isNull();
     assertThat(WireRenderer.headerValue(null)).isNull();
     assertThat(WireRenderer.headerValue(5)).isNull();
-    assertThat(WireRenderer.headerValue("a\r\nb")).contains("CR, LF or NUL");
+    assertThat(WireRenderer.headerValue("a\r\nb")).contains("characters a header cannot carry");
     assertThat(WireRenderer.headerValue(Map.of())).contains("not an object or array");
     assertThat(WireRenderer.headerValue("x".repeat(5000))).contains("longer than 4096");
+    assertThat(WireRenderer.headerValue("Jos\u00e9")).contains("non-ASCII");
+    assertThat(((Templates.Result.Value) eval("$encodeUrlComponent('Jos\u00e9 \u65e5')")).value())
+        .isEqualTo("Jos%C3%A9%20%E6%97%A5");
   }
 
   @Test
