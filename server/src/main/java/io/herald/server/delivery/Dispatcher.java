@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * a lane with its own concurrency cap, so a slow or hanging receiver only ever occupies its own slots; deliveries are
  * scheduled per (message, endpoint), so one failing message never blocks the next.
  *
- * <p>Every attempt's outcome is written through the group-commit queue, fenced on this process's claim token.
+ * <p>Every attempt's outcome is written through the group-commit queue, fenced on this process's claim token. For a
+ * message with a subject, the same transaction releases the subject's next parked delivery once this one is final
+ * ({@link Sequencing}); the poller is then woken to claim it. Requests are built by {@link OutgoingRequests}, which
+ * renders the endpoint's wire format and signs the bytes it sends.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -182,7 +185,8 @@ public final class Dispatcher implements AutoCloseable {
       write(task, lane, h -> {
         DeliveryRepository.abandon(h, task.id(), claimToken, now);
         // Ended without an attempt; what waited behind it in its subject goes next (and is abandoned in turn).
-        return task.subject() != null && Sequencing.releaseNext(h, task.appId(), task.endpointId(), task.subject(), now);
+        return task.subject() != null
+            && Sequencing.releaseNext(h, task.appId(), task.endpointId(), task.subject(), now);
       });
       return;
     }

@@ -70,7 +70,7 @@ final class OutgoingRequests implements AutoCloseable {
     long timestamp = now / 1000;
     Map<String, String> headers = new HashMap<>(ep.headers());
     headers.putAll(r.headers());
-    if (task.subject() != null) {
+    if (task.subject() != null && task.sequence() != null) {
       headers.put(SUBJECT, task.subject());
       headers.put(SEQUENCE, Long.toString(task.sequence()));
     }
