@@ -103,6 +103,26 @@ class SubjectOrderingTest {
   }
 
   @Test
+  void parked_messages_survive_a_restart_and_still_go_out_in_sequence() {
+    boot("0.3,0.3,0.3,0.3,0.3,0.3,0.3,0.3", "\"ordering\":\"subject\"");
+    receiver.onHeader("webhook-subject", "order-a").respond(500);
+    String first = send("order-a", 1);
+    String second = send("order-a", 2);
+    receiver.awaitCount(1, Duration.ofSeconds(5));
+
+    herald.restart();
+    assertThat(state(second).path("statusText").asText()).isEqualTo("pending");
+    receiver.onHeader("webhook-subject", "order-a").respond(200);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      assertThat(state(first).path("statusText").asText()).isEqualTo("success");
+      assertThat(state(second).path("statusText").asText()).isEqualTo("success");
+    });
+    List<ReceivedRequest> got = receiver.requests();
+    assertThat(got.get(got.size() - 1).header("webhook-sequence")).isEqualTo("2");
+    assertThat(got).filteredOn(r -> "2".equals(r.header("webhook-sequence"))).hasSize(1);
+  }
+
+  @Test
   void without_ordering_a_failing_message_does_not_hold_back_the_next() {
     boot("0.5,0.5", "\"ordering\":\"none\"");
     receiver.onHeader("webhook-sequence", "1").respond(500).times(2).thenRespond(200);
