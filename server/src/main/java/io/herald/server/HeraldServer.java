@@ -24,6 +24,8 @@ import io.herald.server.message.MessageRepository;
 import io.herald.server.message.MessageRoutes;
 import io.herald.server.store.Database;
 import io.herald.server.store.Settings;
+import io.herald.server.subject.SubjectRepository;
+import io.herald.server.subject.SubjectRoutes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -93,6 +95,7 @@ public final class HeraldServer implements AutoCloseable {
               new EventTypeRoutes(new EventTypeRepository(db), clock)::register,
               new EndpointRoutes(apps, endpoints, config.addressPolicy(), clock, endpointCache::invalidate)::register,
               new MessageRoutes(apps, messages, ingest, clock)::register,
+              new SubjectRoutes(apps, new SubjectRepository(db), clock)::register,
               new AttemptRoutes(apps, endpoints, messages, new AttemptRepository(db), dispatcher, clock)::register));
       dispatcher.start();
       notifier.listen(dispatcher::wake);

@@ -27,7 +27,7 @@ public final class ApplicationRepository {
     return db.reads().withHandle(h -> find(h, idOrUid));
   }
 
-  static Optional<Application> find(Handle h, String idOrUid) {
+  public static Optional<Application> find(Handle h, String idOrUid) {
     return h.createQuery("SELECT " + COLUMNS + " FROM application WHERE id = :key OR uid = :key")
         .bind("key", idOrUid)
         .map(MAPPER)

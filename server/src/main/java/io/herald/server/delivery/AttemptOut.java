@@ -17,6 +17,7 @@ public record AttemptOut(String id, String msgId, String endpointId, String url,
       case 0 -> "success";
       case 1 -> "pending";
       case 2 -> "fail";
+      case Sequencing.SKIPPED -> "skipped";
       default -> "sending";
     };
   }

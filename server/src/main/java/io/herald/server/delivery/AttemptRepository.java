@@ -120,12 +120,19 @@ public final class AttemptRepository {
     });
   }
 
-  /** Schedules a manual attempt of every failed delivery to the endpoint whose message is in [since, until). */
+  /**
+   * Schedules a manual attempt of every failed delivery to the endpoint whose message is in [since, until). On an
+   * endpoint that delivers in subject order, the recovered messages of a subject go out one at a time, in sequence.
+   */
   public int recover(String endpointId, long since, long until, long now) {
-    return db.writes().execute(h -> h.createUpdate("""
-            UPDATE delivery SET status = 1, manual = 1, next_attempt_at = :now, updated_at = :now
-            WHERE endpoint_id = :ep AND status = 2
-              AND msg_id IN (SELECT id FROM message WHERE created_at >= :since AND created_at < :until)""")
-        .bind("ep", endpointId).bind("since", since).bind("until", until).bind("now", now).execute());
+    return db.writes().execute(h -> {
+      int n = h.createUpdate("""
+              UPDATE delivery SET status = 1, manual = 1, next_attempt_at = :now, updated_at = :now
+              WHERE endpoint_id = :ep AND status = 2
+                AND msg_id IN (SELECT id FROM message WHERE created_at >= :since AND created_at < :until)""")
+          .bind("ep", endpointId).bind("since", since).bind("until", until).bind("now", now).execute();
+      Sequencing.parkRecovered(h, endpointId);
+      return n;
+    });
   }
 }

@@ -2,6 +2,7 @@ package io.herald.server.delivery;
 
 import io.herald.server.store.Database;
 import io.herald.server.store.Ids;
+import io.herald.server.store.Rows;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -55,9 +56,10 @@ public final class DeliveryRepository {
       return List.of();
     }
     Map<String, Object[]> messages = new HashMap<>();
-    h.createQuery("SELECT id, event_type, payload FROM message WHERE id IN (<ids>)")
+    h.createQuery("SELECT id, event_type, payload, subject, sequence FROM message WHERE id IN (<ids>)")
         .bindList("ids", rows.stream().map(r -> (String) r.get("msg_id")).distinct().toList())
-        .map((rs, ctx) -> messages.put(rs.getString("id"), new Object[] {rs.getString("event_type"), rs.getBytes("payload")}))
+        .map((rs, ctx) -> messages.put(rs.getString("id"), new Object[] {rs.getString("event_type"),
+            rs.getBytes("payload"), rs.getString("subject"), Rows.longOrNull(rs, "sequence")}))
         .list();
     List<DeliveryTask> tasks = new ArrayList<>(rows.size());
     for (Map<String, Object> r : rows) {
@@ -69,7 +71,8 @@ public final class DeliveryRepository {
       }
       tasks.add(new DeliveryTask(((Number) r.get("id")).longValue(), (String) r.get("msg_id"),
           (String) r.get("endpoint_id"), (String) r.get("app_id"), (String) m[0], (byte[]) m[1],
-          ((Number) r.get("attempts")).intValue(), ((Number) r.get("manual")).intValue() != 0, leaseUntil));
+          ((Number) r.get("attempts")).intValue(), ((Number) r.get("manual")).intValue() != 0, leaseUntil,
+          (String) m[2], (Long) m[3]));
     }
     return tasks;
   }

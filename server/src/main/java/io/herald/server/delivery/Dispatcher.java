@@ -4,18 +4,18 @@ import io.herald.server.config.HeraldConfig.HeaderStyle;
 import io.herald.server.endpoint.Endpoint;
 import io.herald.server.endpoint.EndpointRepository;
 import io.herald.server.store.Database;
-import io.herald.signature.WebhookSigner;
+import io.herald.server.store.WriteOp;
+import io.herald.server.wire.WireContexts;
 import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * a lane with its own concurrency cap, so a slow or hanging receiver only ever occupies its own slots; deliveries are
  * scheduled per (message, endpoint), so one failing message never blocks the next.
  *
- * <p>Every attempt's outcome is written through the group-commit queue, fenced on this process's claim token.
+ * <p>Every attempt's outcome is written through the group-commit queue, fenced on this process's claim token. For a
+ * message with a subject, the same transaction releases the subject's next parked delivery once this one is final
+ * ({@link Sequencing}); the poller is then woken to claim it. Requests are built by {@link OutgoingRequests}, which
+ * renders the endpoint's wire format and signs the bytes it sends.
  */
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -51,6 +54,7 @@ public final class Dispatcher implements AutoCloseable {
   private final DeliveryRepository deliveries;
   private final EndpointCache endpoints;
   private final HttpSender sender;
+  private final OutgoingRequests outgoing;
   private final RetryPolicy retry;
   private final Clock clock;
   private final Settings settings;
@@ -71,6 +75,7 @@ public final class Dispatcher implements AutoCloseable {
     this.deliveries = deliveries;
     this.endpoints = endpoints;
     this.sender = sender;
+    this.outgoing = new OutgoingRequests(settings.headerStyle(), new WireContexts(db), clock);
     this.retry = retry;
     this.clock = clock;
     this.settings = settings;
@@ -214,29 +219,29 @@ public final class Dispatcher implements AutoCloseable {
     long now = clock.millis();
     Optional<Endpoint> endpoint = endpoints.get(task.endpointId());
     if (endpoint.isEmpty() || endpoint.get().disabled()) {
-      write(task, lane, h -> DeliveryRepository.abandon(h, task.id(), claimToken, now));
+      write(task, lane, h -> {
+        DeliveryRepository.abandon(h, task.id(), claimToken, now);
+        // Ended without an attempt; what waited behind it in its subject goes next (and is abandoned in turn).
+        return task.subject() != null
+            && Sequencing.releaseNext(h, task.appId(), task.endpointId(), task.subject(), now);
+      });
       return;
     }
     if (now > Math.max(task.leaseUntil(), renewedUntil.get()) - settings.timeout().toMillis()) {
       // Too little of the claim is left to finish an attempt inside it; give it back rather than risk a duplicate.
-      write(task, lane, h -> DeliveryRepository.release(h, task.id(), claimToken));
+      write(task, lane, h -> {
+        DeliveryRepository.release(h, task.id(), claimToken);
+        return false;
+      });
       return;
     }
     Endpoint ep = endpoint.get();
     URI url = URI.create(ep.url());
-    sender.post(url, headers(task, ep, now), task.payload())
-        .thenAccept(result -> record(task, lane, ep, result));
-  }
-
-  private Map<String, String> headers(DeliveryTask task, Endpoint ep, long now) {
-    long timestamp = now / 1000;
-    Map<String, String> headers = new HashMap<>(ep.headers());
-    HeaderStyle style = settings.headerStyle();
-    headers.put(style.id, task.msgId());
-    headers.put(style.timestamp, Long.toString(timestamp));
-    headers.put(style.signature,
-        WebhookSigner.signatureHeader(ep.signingSecrets(now), task.msgId(), timestamp, task.payload()));
-    return headers;
+    outgoing.prepare(task, ep).thenCompose(prepared -> switch (prepared) {
+      case OutgoingRequests.Prepared.Request r -> sender.post(url, r.headers(), r.body(), r.contentType());
+      case OutgoingRequests.Prepared.Failed f -> CompletableFuture.<AttemptResult>completedFuture(
+          new AttemptResult.Failed(0, f.reason(), 0, Optional.empty()));
+    }).thenAccept(result -> record(task, lane, ep, result));
   }
 
   private void record(DeliveryTask task, Lane lane, Endpoint ep, AttemptResult result) {
@@ -264,10 +269,11 @@ public final class Dispatcher implements AutoCloseable {
     final Long nextAt = next;
     boolean gone = result instanceof AttemptResult.Gone;
     write(task, lane, h -> {
-      DeliveryRepository.complete(h, task, claimToken, attempt, finalStatus, nextAt, now);
+      boolean ours = DeliveryRepository.complete(h, task, claimToken, attempt, finalStatus, nextAt, now);
       if (gone && EndpointRepository.disable(h, ep.id(), now)) {
         log.info("endpoint {} answered 410 Gone and was disabled", ep.id());
       }
+      return ours && Sequencing.afterAttempt(h, task, nextAt != null, now);
     });
     if (gone) {
       endpoints.invalidate(ep.id());
@@ -278,15 +284,16 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  private void write(DeliveryTask task, Lane lane, java.util.function.Consumer<org.jdbi.v3.core.Handle> op) {
-    db.writes().submit(h -> {
-      op.accept(h);
-      return null;
-    }).whenComplete((ok, err) -> {
+  /** Records an outcome; {@code op} answers whether it released a parked delivery, which the poller then claims. */
+  private void write(DeliveryTask task, Lane lane, WriteOp<Boolean> op) {
+    db.writes().submit(op).whenComplete((released, err) -> {
       if (err != null) {
         log.warn("recording delivery {} failed; it will be retried after its lease: {}", task.id(), err.getMessage());
       }
       settle(task, lane);
+      if (Boolean.TRUE.equals(released)) {
+        wake();
+      }
     });
   }
 
@@ -329,6 +336,7 @@ public final class Dispatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    outgoing.close();
     try {
       int released = db.writes().execute(h -> h.createUpdate(
               "UPDATE delivery SET lease_until = NULL, claim_token = NULL WHERE claim_token = :token")

@@ -62,13 +62,18 @@ public final class HttpSender implements AutoCloseable {
 
   /** POSTs {@code body} to {@code url}; the future always completes with a result, never exceptionally. */
   public CompletableFuture<AttemptResult> post(URI url, Map<String, String> headers, byte[] body) {
+    return post(url, headers, body, "application/json");
+  }
+
+  /** POSTs {@code body} as {@code contentType}; the future always completes with a result, never exceptionally. */
+  public CompletableFuture<AttemptResult> post(URI url, Map<String, String> headers, byte[] body, String contentType) {
     CompletableFuture<AttemptResult> result = new CompletableFuture<>();
     long start = System.nanoTime();
     try {
       var request = client.newRequest(url)
           .method(HttpMethod.POST)
           .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .body(new BytesRequestContent("application/json", body));
+          .body(new BytesRequestContent(contentType, body));
       request.headers(h -> headers.forEach(h::put));
       request.send(new CappedListener(start, result));
     } catch (RuntimeException e) {

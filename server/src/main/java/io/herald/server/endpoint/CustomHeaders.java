@@ -25,17 +25,25 @@ public final class CustomHeaders {
     }
     for (Map.Entry<String, String> e : headers.entrySet()) {
       String name = e.getKey();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!TOKEN.matcher(name).matches()) {
-        throw ApiException.validation("headers." + name, "is not a valid HTTP header name");
-      }
-      if (RESERVED.contains(lower) || lower.startsWith("webhook-") || lower.startsWith("svix-")) {
-        throw ApiException.validation("headers." + name, "is set by Herald and cannot be overridden");
-      }
+      validateName("headers." + name, name);
       String value = e.getValue();
       if (value == null || value.length() > 4096 || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
         throw ApiException.validation("headers." + name, "must be at most 4096 characters without CR, LF or NUL");
       }
+    }
+  }
+
+  /**
+   * Refuses names that are not HTTP tokens, hop-by-hop and framing headers, and the names Herald sets itself
+   * ({@code webhook-*}, {@code svix-*}): a custom or templated header must not break the request or forge a signature.
+   */
+  public static void validateName(String field, String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    if (!TOKEN.matcher(name).matches()) {
+      throw ApiException.validation(field, "is not a valid HTTP header name");
+    }
+    if (RESERVED.contains(lower) || lower.startsWith("webhook-") || lower.startsWith("svix-")) {
+      throw ApiException.validation(field, "is set by Herald and cannot be overridden");
     }
   }
 

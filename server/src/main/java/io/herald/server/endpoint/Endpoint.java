@@ -1,5 +1,6 @@
 package io.herald.server.endpoint;
 
+import io.herald.server.wire.WireSettings;
 import io.herald.signature.WebhookSecret;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +12,9 @@ import java.util.Map;
  * @param eventTypes the event types it receives; null receives every type
  * @param channels the channels it receives; null receives messages regardless of channel
  * @param oldSecrets secrets replaced by a rotation, still used to sign until they expire
+ * @param ordering whether a subject's messages are delivered strictly one after the other
+ * @param progress whether queued progress events a newer event supersedes are skipped (needs subject ordering)
+ * @param wire the body format, templates and bearer token of its requests
  */
 public record Endpoint(
     String id,
@@ -28,7 +32,38 @@ public record Endpoint(
     String secret,
     List<OldSecret> oldSecrets,
     long createdAt,
-    long updatedAt) {
+    long updatedAt,
+    Ordering ordering,
+    Progress progress,
+    WireSettings wire) {
+
+  /** Per-endpoint delivery order. */
+  public enum Ordering {
+    /** Every delivery on its own: a failing message never holds back another (the default). */
+    NONE("none"),
+    /** A subject's messages one at a time, in sequence; other subjects flow meanwhile. */
+    SUBJECT("subject");
+
+    public final String wireName;
+
+    Ordering(String wireName) {
+      this.wireName = wireName;
+    }
+  }
+
+  /** What happens to progress events that wait behind a subject's backlog. */
+  public enum Progress {
+    /** Each is delivered (the default). */
+    ALL("all"),
+    /** Those superseded by a newer event of the subject are skipped: the receiver gets the newest state. */
+    LATEST("latest");
+
+    public final String wireName;
+
+    Progress(String wireName) {
+      this.wireName = wireName;
+    }
+  }
 
   /** A rotated-out secret and when it stops being used. */
   public record OldSecret(String key, long expiresAt) {}

@@ -6,6 +6,8 @@ import io.herald.server.api.Json;
 import io.herald.server.api.PageRequest;
 import io.herald.server.store.Database;
 import io.herald.server.store.Rows;
+import io.herald.server.wire.BodyFormat;
+import io.herald.server.wire.WireSettings;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +17,8 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** Endpoints in the store. JSON columns (lists, headers, old secrets) are read and written as text here. */
 public final class EndpointRepository {
   private static final String COLUMNS = "id, app_id, uid, url, description, version, disabled, event_types, channels, "
-      + "throttle_rate, metadata, headers, secret, old_secrets, created_at, updated_at";
+      + "throttle_rate, metadata, headers, secret, old_secrets, created_at, updated_at, ordering, progress, body_format, "
+      + "body_template, bearer_token, header_templates";
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
   private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
   private static final TypeReference<List<Endpoint.OldSecret>> OLD_SECRETS = new TypeReference<>() {};
@@ -26,7 +29,11 @@ public final class EndpointRepository {
       read(rs.getString("event_types"), STRINGS), read(rs.getString("channels"), STRINGS),
       Rows.intOrNull(rs, "throttle_rate"), rs.getString("metadata"), read(rs.getString("headers"), HEADERS),
       rs.getString("secret"), read(rs.getString("old_secrets"), OLD_SECRETS),
-      rs.getLong("created_at"), rs.getLong("updated_at"));
+      rs.getLong("created_at"), rs.getLong("updated_at"),
+      "subject".equals(rs.getString("ordering")) ? Endpoint.Ordering.SUBJECT : Endpoint.Ordering.NONE,
+      "latest".equals(rs.getString("progress")) ? Endpoint.Progress.LATEST : Endpoint.Progress.ALL,
+      new WireSettings(BodyFormat.parse(rs.getString("body_format")).orElse(BodyFormat.RAW),
+          rs.getString("body_template"), rs.getString("bearer_token"), read(rs.getString("header_templates"), HEADERS)));
 
   private final Database db;
 
@@ -68,7 +75,8 @@ public final class EndpointRepository {
       checkUid(h, e);
       h.createUpdate("INSERT INTO endpoint (" + COLUMNS + ") VALUES (:id, :appId, :uid, :url, :description, :version, "
               + ":disabled, :eventTypes, :channels, :throttleRate, :metadata, :headers, :secret, :oldSecrets, "
-              + ":createdAt, :updatedAt)")
+              + ":createdAt, :updatedAt, :ordering, :progress, :bodyFormat, :bodyTemplate, :bearerToken, "
+              + ":headerTemplates)")
           .bindMap(params(e))
           .execute();
       return e;
@@ -81,7 +89,9 @@ public final class EndpointRepository {
       int n = h.createUpdate("UPDATE endpoint SET uid = :uid, url = :url, description = :description, "
               + "version = :version, disabled = :disabled, event_types = :eventTypes, channels = :channels, "
               + "throttle_rate = :throttleRate, metadata = :metadata, headers = :headers, secret = :secret, "
-              + "old_secrets = :oldSecrets, updated_at = :updatedAt WHERE id = :id")
+              + "old_secrets = :oldSecrets, updated_at = :updatedAt, ordering = :ordering, progress = :progress, "
+              + "body_format = :bodyFormat, body_template = :bodyTemplate, bearer_token = :bearerToken, "
+              + "header_templates = :headerTemplates WHERE id = :id")
           .bindMap(params(e))
           .execute();
       if (n == 0) {
@@ -141,6 +151,12 @@ public final class EndpointRepository {
     p.put("oldSecrets", Json.text(Json.MAPPER.valueToTree(e.oldSecrets())));
     p.put("createdAt", e.createdAt());
     p.put("updatedAt", e.updatedAt());
+    p.put("ordering", e.ordering().wireName);
+    p.put("progress", e.progress().wireName);
+    p.put("bodyFormat", e.wire().bodyFormat().wireName);
+    p.put("bodyTemplate", e.wire().bodyTemplate());
+    p.put("bearerToken", e.wire().bearerToken());
+    p.put("headerTemplates", Json.text(Json.MAPPER.valueToTree(e.wire().headerTemplates())));
     return p;
   }
 

@@ -111,6 +111,7 @@ public final class EndpointRoutes {
     Endpoint old = endpoint(ctx);
     Input in = Input.of(ctx.bodyAsBytes());
     String url = in.optionalString("url", 65_536).map(u -> checkedUrl(u)).orElse(old.url());
+    EndpointOptions.Options options = EndpointOptions.read(in, EndpointOptions.Options.of(old), true);
     Endpoint e = new Endpoint(old.id(), old.appId(),
         in.present("uid") ? in.optionalName("uid", 256).orElse(null) : old.uid(),
         url,
@@ -121,7 +122,8 @@ public final class EndpointRoutes {
         in.present("channels") ? in.optionalNames("channels", 128).orElse(null) : old.channels(),
         in.present("throttleRate") || in.present("rateLimit") ? throttle(in) : old.throttleRate(),
         in.optionalObject("metadata").map(Json::text).orElse(old.metadata()),
-        old.headers(), old.secret(), old.oldSecrets(), old.createdAt(), clock.millis());
+        old.headers(), old.secret(), old.oldSecrets(), old.createdAt(), clock.millis(), options.ordering(),
+        options.progress(), options.wire());
     Respond.json(ctx, 200, EndpointOut.of(saved(endpoints.update(e))));
   }
 
@@ -197,12 +199,15 @@ public final class EndpointRoutes {
 
   private void stats(Context ctx) {
     Map<Integer, Long> counts = endpoints.statusCounts(endpoint(ctx).id());
+    // Svix's "canceled" counts deliveries ended without being sent; here those are the skipped progress events.
+    long skipped = counts.getOrDefault(4, 0L);
     Respond.json(ctx, 200, Map.of(
         "success", counts.getOrDefault(0, 0L),
         "pending", counts.getOrDefault(1, 0L),
         "fail", counts.getOrDefault(2, 0L),
         "sending", 0L,
-        "canceled", 0L));
+        "canceled", skipped,
+        "skipped", skipped));
   }
 
   private Endpoint saved(Endpoint e) {
@@ -212,12 +217,15 @@ public final class EndpointRoutes {
 
   private Endpoint withSecrets(Endpoint o, String secret, List<Endpoint.OldSecret> olds, Map<String, String> headers) {
     return new Endpoint(o.id(), o.appId(), o.uid(), o.url(), o.description(), o.version(), o.disabled(), o.eventTypes(),
-        o.channels(), o.throttleRate(), o.metadata(), headers, secret, olds, o.createdAt(), clock.millis());
+        o.channels(), o.throttleRate(), o.metadata(), headers, secret, olds, o.createdAt(), clock.millis(), o.ordering(),
+        o.progress(), o.wire());
   }
 
   private Endpoint fromInput(Input in, String id, String appId, Endpoint old, String secret,
       List<Endpoint.OldSecret> oldSecrets, Map<String, String> headers, long createdAt, long now) {
     String url = checkedUrl(in.requiredString("url", 65_536));
+    EndpointOptions.Options options =
+        EndpointOptions.read(in, old == null ? null : EndpointOptions.Options.of(old), false);
     return new Endpoint(id, appId,
         in.optionalName("uid", 256).orElse(old == null ? null : old.uid()),
         url,
@@ -228,7 +236,7 @@ public final class EndpointRoutes {
         in.optionalNames("channels", 128).orElse(null),
         throttle(in),
         Json.text(in.optionalObject("metadata").orElse(Json.MAPPER.createObjectNode())),
-        headers, secret, oldSecrets, createdAt, now);
+        headers, secret, oldSecrets, createdAt, now, options.ordering(), options.progress(), options.wire());
   }
 
   private String checkedUrl(String url) {

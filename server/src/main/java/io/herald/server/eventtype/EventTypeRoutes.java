@@ -1,5 +1,6 @@
 package io.herald.server.eventtype;
 
+import io.herald.server.api.ApiException;
 import io.herald.server.api.Input;
 import io.herald.server.api.Json;
 import io.herald.server.api.ListResponse;
@@ -56,12 +57,16 @@ public final class EventTypeRoutes {
   private void patch(Context ctx) {
     EventType old = types.require(ctx.pathParam("name"));
     Input in = Input.of(ctx.bodyAsBytes());
+    String lifecycle = in.present("lifecycle") ? lifecycle(in) : old.lifecycle();
     EventType type = new EventType(old.name(),
         in.optionalString("description", 10_000).orElse(old.description()),
         in.bool("archived", old.archived()),
         in.bool("deprecated", old.deprecated()),
         in.present("featureFlag") ? in.optionalName("featureFlag", 256).orElse(null) : old.featureFlag(),
         in.present("schemas") ? in.optionalObject("schemas").map(Json::text).orElse(null) : old.schemas(),
+        lifecycle,
+        in.present("category") ? category(in) : old.category(),
+        failure(in, lifecycle, in.present("failure") ? null : old.failure()),
         old.createdAt(), clock.millis());
     types.upsert(type);
     Respond.json(ctx, 200, type.toOut());
@@ -74,12 +79,42 @@ public final class EventTypeRoutes {
   }
 
   private static EventType read(Input in, String name, long createdAt, long now) {
+    String lifecycle = lifecycle(in);
     return new EventType(name,
         in.requiredString("description", 10_000),
         in.bool("archived", false),
         in.bool("deprecated", false),
         in.optionalName("featureFlag", 256).orElse(null),
         in.optionalObject("schemas").map(Json::text).orElse(null),
+        lifecycle,
+        category(in),
+        failure(in, lifecycle, null),
         createdAt, now);
+  }
+
+  private static String lifecycle(Input in) {
+    String value = in.optionalString("lifecycle", 16).orElse(null);
+    if (value != null && !value.equals(EventType.PROGRESS) && !value.equals(EventType.TERMINAL)) {
+      throw ApiException.validation("lifecycle", "must be \"progress\", \"terminal\" or null, got '" + value + "'");
+    }
+    return value;
+  }
+
+  private static String category(Input in) {
+    String value = in.optionalString("category", 256).orElse(null);
+    if (value != null && (value.isEmpty() || value.chars().anyMatch(Character::isISOControl))) {
+      throw ApiException.validation("category", "must be 1-256 characters without control characters");
+    }
+    return value;
+  }
+
+  /** {@code failure} only means something for a terminal type: it ends the subject as failed instead of completed. */
+  private static boolean failure(Input in, String lifecycle, Boolean kept) {
+    boolean failure = kept != null ? kept && EventType.TERMINAL.equals(lifecycle) : in.bool("failure", false);
+    if (failure && !EventType.TERMINAL.equals(lifecycle)) {
+      throw ApiException.validation("failure",
+          "needs \"lifecycle\": \"terminal\" (only a terminal event can end a subject)");
+    }
+    return failure;
   }
 }

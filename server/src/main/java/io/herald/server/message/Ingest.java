@@ -5,19 +5,27 @@ import io.herald.server.delivery.DeliveryRepository;
 import io.herald.server.delivery.DeliveryTask;
 import io.herald.server.delivery.Dispatcher;
 import io.herald.server.delivery.Notifier;
+import io.herald.server.delivery.Sequencing;
 import io.herald.server.endpoint.Endpoint;
 import io.herald.server.endpoint.EndpointRepository;
+import io.herald.server.eventtype.EventTypeRepository;
 import io.herald.server.store.Database;
 import io.herald.server.store.Ids;
+import io.herald.server.subject.Subject;
+import io.herald.server.subject.SubjectRepository;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 
 /**
  * Accepts a message: the message row and one delivery per matching endpoint are written in one transaction, and
  * the call returns only after that transaction is durably committed. Concurrent calls share commits (group commit).
  * Right after the commit the deliveries go to the dispatcher in memory, already claimed, so the first attempt
  * starts without waiting for a poll.
+ *
+ * <p>A message with a subject takes the subject's next sequence number in the same transaction; once a terminal
+ * message of the subject is accepted, later ones are refused (409).
  */
 public final class Ingest {
   private final Database db;
@@ -32,34 +40,98 @@ public final class Ingest {
     this.clock = clock;
   }
 
-  /** Stores the message for {@code appId} and fans it out; a reused eventId is a 409. */
+  /**
+   * What the write came to. Refusals are values, not exceptions, so that the group-commit transaction shared with
+   * other requests is not rolled back for them.
+   */
+  private sealed interface Outcome {
+    record Accepted(Message message, List<DeliveryTask> tasks) implements Outcome {}
+
+    record DuplicateEventId() implements Outcome {}
+
+    record SubjectEnded(String state, String endedBy) implements Outcome {}
+  }
+
+  /** Thrown to roll back a subject's sequence number taken by a message whose eventId turned out to be taken. */
+  private static final class EventIdRace extends RuntimeException {
+    EventIdRace() {
+      super("eventId taken by a concurrent request", null, false, false);
+    }
+  }
+
+  /** Stores the message for {@code appId} and fans it out; a reused eventId or an ended subject is a 409. */
   public Message accept(String appId, MessageIn in) {
     long now = clock.millis();
-    Message msg = new Message(Ids.next("msg", now), appId, in.eventId(), in.eventType(), in.channels(), in.payload(), now);
+    Message msg = new Message(Ids.next("msg", now), appId, in.eventId(), in.eventType(), in.channels(), in.payload(),
+        now, in.subject(), null, in.user(), in.labels(), in.metadata());
     boolean handOver = dispatcher.hasRoom();
     Long lease = handOver ? dispatcher.leaseUntil(now) : null;
-    List<DeliveryTask> tasks = db.writes().execute(h -> {
-      if (!MessageRepository.insert(h, msg)) {
-        return null; // duplicate eventId; answered outside, so the batch's other writes are not rolled back
-      }
-      List<DeliveryTask> out = new ArrayList<>();
-      for (Endpoint ep : EndpointRepository.enabledIn(h, appId)) {
-        if (ep.accepts(msg.eventType(), msg.channels())) {
-          long id = DeliveryRepository.insert(h, msg.id(), ep.id(), appId, now, lease, dispatcher.claimToken());
-          out.add(new DeliveryTask(id, msg.id(), ep.id(), appId, msg.eventType(), msg.payload(), 0, false,
-              lease == null ? 0 : lease));
+    Outcome outcome;
+    try {
+      outcome = db.writes().execute(h -> write(h, msg, lease, now));
+    } catch (EventIdRace e) {
+      outcome = new Outcome.DuplicateEventId();
+    }
+    return switch (outcome) {
+      case Outcome.DuplicateEventId d ->
+          throw ApiException.conflict("a message with eventId '" + in.eventId()
+              + "' already exists in this application");
+      case Outcome.SubjectEnded e -> throw ApiException.conflict("subject '" + in.subject() + "' has ended ("
+          + e.state() + (e.endedBy() == null ? "" : " by " + e.endedBy())
+          + "): a terminal event was accepted, so later messages about it are refused");
+      case Outcome.Accepted a -> {
+        if (handOver) {
+          dispatcher.submit(a.tasks());
+        } else if (!a.tasks().isEmpty()) {
+          notifier.publish(); // this process is saturated: let an idle one claim them
         }
+        yield a.message();
       }
-      return out;
-    });
-    if (tasks == null) {
-      throw ApiException.conflict("a message with eventId '" + in.eventId() + "' already exists in this application");
+    };
+  }
+
+  private Outcome write(Handle h, Message draft, Long lease, long now) {
+    if (MessageRepository.eventIdTaken(h, draft.appId(), draft.eventId())) {
+      return new Outcome.DuplicateEventId();
     }
-    if (handOver) {
-      dispatcher.submit(tasks);
-    } else if (!tasks.isEmpty()) {
-      notifier.publish(); // this process is saturated: let an idle one claim them
+    Message msg = draft;
+    EventTypeRepository.Lifecycle lifecycle = EventTypeRepository.Lifecycle.NONE;
+    if (draft.subject() != null) {
+      lifecycle = EventTypeRepository.lifecycleOf(h, draft.eventType());
+      String endState = !lifecycle.terminal() ? null : lifecycle.failure() ? Subject.FAILED : Subject.COMPLETED;
+      switch (SubjectRepository.advance(h, draft.appId(), draft.subject(), draft.id(), endState, now)) {
+        case SubjectRepository.Advance.Ended e -> {
+          return new Outcome.SubjectEnded(e.state(), e.endedBy());
+        }
+        case SubjectRepository.Advance.Next n -> msg = draft.withSequence(n.sequence());
+      }
     }
-    return msg;
+    if (!MessageRepository.insert(h, msg)) {
+      // A concurrent insert of the same eventId won the race (PostgreSQL). With a subject this message already took
+      // a sequence number (and may have ended the subject): throwing rolls that back.
+      if (msg.subject() != null) {
+        throw new EventIdRace();
+      }
+      return new Outcome.DuplicateEventId();
+    }
+    List<DeliveryTask> tasks = new ArrayList<>();
+    for (Endpoint ep : EndpointRepository.enabledIn(h, msg.appId())) {
+      if (!ep.accepts(msg.eventType(), msg.channels())) {
+        continue;
+      }
+      long id;
+      if (msg.subject() == null) {
+        id = DeliveryRepository.insert(h, msg.id(), ep.id(), msg.appId(), now, lease, dispatcher.claimToken());
+      } else {
+        var d = Sequencing.insert(h, msg, ep, lifecycle.progress(), now, lease, dispatcher.claimToken());
+        if (d.parked()) {
+          continue; // waits in the table for its predecessor; released when that one ends
+        }
+        id = d.id();
+      }
+      tasks.add(new DeliveryTask(id, msg.id(), ep.id(), msg.appId(), msg.eventType(), msg.payload(), 0, false,
+          lease == null ? 0 : lease, msg.subject(), msg.sequence()));
+    }
+    return new Outcome.Accepted(msg, tasks);
   }
 }

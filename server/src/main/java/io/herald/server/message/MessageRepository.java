@@ -4,22 +4,28 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.herald.server.api.ApiException;
 import io.herald.server.api.Json;
 import io.herald.server.api.PageRequest;
+import io.herald.server.delivery.Sequencing;
 import io.herald.server.store.Database;
+import io.herald.server.store.Rows;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** Messages in the store. */
 public final class MessageRepository {
-  private static final String COLUMNS = "id, app_id, event_id, event_type, channels, payload, created_at";
+  private static final String COLUMNS = "id, app_id, event_id, event_type, channels, payload, created_at, subject, "
+      + "sequence, user_name, labels, metadata";
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
   static final RowMapper<Message> MAPPER = (rs, ctx) -> new Message(rs.getString("id"), rs.getString("app_id"),
-      rs.getString("event_id"), rs.getString("event_type"), channels(rs.getString("channels")), rs.getBytes("payload"),
-      rs.getLong("created_at"));
+      rs.getString("event_id"), rs.getString("event_type"), read(rs.getString("channels"), STRINGS),
+      rs.getBytes("payload"), rs.getLong("created_at"), rs.getString("subject"), Rows.longOrNull(rs, "sequence"),
+      rs.getString("user_name"), read(rs.getString("labels"), LABELS), rs.getString("metadata"));
 
   /** Filters of {@code GET /msg}. */
-  public record Filter(String channel, List<String> eventTypes, Long before, Long after) {}
+  public record Filter(String channel, List<String> eventTypes, Long before, Long after, String subject) {}
 
   private final Database db;
 
@@ -31,6 +37,11 @@ public final class MessageRepository {
     return db.reads().withHandle(h -> h.createQuery("SELECT " + COLUMNS
             + " FROM message WHERE app_id = :app AND (id = :key OR event_id = :key)")
         .bind("app", appId).bind("key", idOrEventId).map(MAPPER).findFirst());
+  }
+
+  /** By id alone, inside a handle the caller holds (the dispatcher's rendering). */
+  public static Optional<Message> byId(Handle h, String id) {
+    return h.createQuery("SELECT " + COLUMNS + " FROM message WHERE id = :id").bind("id", id).map(MAPPER).findOne();
   }
 
   public Message require(String appId, String idOrEventId) {
@@ -50,6 +61,9 @@ public final class MessageRepository {
     if (f.after() != null) {
       sql.append(" AND created_at > :after_time");
     }
+    if (f.subject() != null) {
+      sql.append(" AND subject = :subject");
+    }
     if (f.channel() != null) {
       // channels is a JSON array of validated names ([a-zA-Z0-9-_.]), so a quoted substring match is exact.
       sql.append(" AND channels LIKE :channel");
@@ -57,7 +71,7 @@ public final class MessageRepository {
     sql.append(" ORDER BY ").append(page.orderBy("id")).append(" LIMIT :limit");
     return db.reads().withHandle(h -> {
       var q = h.createQuery(sql.toString()).bind("app", appId).bind("after", page.after())
-          .bind("limit", page.limit() + 1).bind("before", f.before()).bind("after_time", f.after())
+          .bind("limit", page.limit() + 1).bind("before", f.before()).bind("after_time", f.after()).bind("subject", f.subject())
           .bind("channel", f.channel() == null ? null : "%\"" + f.channel() + "\"%");
       if (f.eventTypes() != null && !f.eventTypes().isEmpty()) {
         q.bindList("types", f.eventTypes());
@@ -72,26 +86,46 @@ public final class MessageRepository {
    */
   static boolean insert(Handle h, Message m) {
     return h.createUpdate("INSERT INTO message (" + COLUMNS + ") VALUES (:id, :appId, :eventId, :eventType, "
-            + ":channels, :payload, :createdAt) ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING")
+            + ":channels, :payload, :createdAt, :subject, :sequence, :user, :labels, :metadata) "
+            + "ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING")
         .bind("id", m.id()).bind("appId", m.appId()).bind("eventId", m.eventId()).bind("eventType", m.eventType())
         .bind("channels", m.channels() == null ? null : Json.text(Json.MAPPER.valueToTree(m.channels())))
         .bind("payload", m.payload()).bind("createdAt", m.createdAt())
+        .bind("subject", m.subject()).bind("sequence", m.sequence()).bind("user", m.user())
+        .bind("labels", m.labels() == null ? null : Json.text(Json.MAPPER.valueToTree(m.labels())))
+        .bind("metadata", m.metadata())
         .execute() == 1;
   }
 
-  /** Deletes a message's payload; its deliveries and attempts stay, and pending deliveries end as failed. */
-  public void deleteContent(String msgId) {
-    db.writes().execute(h -> h.createUpdate("UPDATE message SET payload = NULL WHERE id = :id").bind("id", msgId).execute());
+  /**
+   * Whether {@code eventId} is already used in the application. Ingest asks before it takes a sequence number, so a
+   * producer's retry of a message does not use one up (the insert's ON CONFLICT stays the final word).
+   */
+  static boolean eventIdTaken(Handle h, String appId, String eventId) {
+    return eventId != null && h.createQuery("SELECT 1 FROM message WHERE app_id = :app AND event_id = :eventId")
+        .bind("app", appId).bind("eventId", eventId).mapTo(Integer.class).findOne().isPresent();
   }
 
-  private static List<String> channels(String json) {
+  /**
+   * Deletes a message's payload; its deliveries and attempts stay, and pending deliveries that no process holds end
+   * as failed. With a subject, the next message of the subject is released for endpoints that deliver in order.
+   */
+  public void deleteContent(String msgId, long now) {
+    db.writes().execute(h -> {
+      h.createUpdate("UPDATE message SET payload = NULL WHERE id = :id").bind("id", msgId).execute();
+      Sequencing.failUnsent(h, msgId, now);
+      return null;
+    });
+  }
+
+  private static <T> T read(String json, TypeReference<T> type) {
     if (json == null) {
       return null;
     }
     try {
-      return Json.MAPPER.readValue(json, STRINGS);
+      return Json.MAPPER.readValue(json, type);
     } catch (java.io.IOException e) {
-      throw new IllegalStateException("stored channels are unreadable", e);
+      throw new IllegalStateException("stored message JSON is unreadable", e);
     }
   }
 }

@@ -75,7 +75,7 @@ public final class MessageRoutes {
     Application app = apps.require(ctx.pathParam("app"));
     PageRequest page = PageRequest.from(ctx, true);
     var filter = new MessageRepository.Filter(ctx.queryParam("channel"), Query.eventTypes(ctx),
-        Query.time(ctx, "before"), Query.time(ctx, "after"));
+        Query.time(ctx, "before"), Query.time(ctx, "after"), ctx.queryParam("subject"));
     boolean withContent = withContent(ctx);
     Respond.json(ctx, 200, ListResponse.of(messages.list(app.id(), page, filter), page, Message::id)
         .map(m -> MessageOut.of(m, withContent)));
@@ -96,7 +96,7 @@ public final class MessageRoutes {
 
   private void deleteContent(Context ctx) {
     Application app = apps.require(ctx.pathParam("app"));
-    messages.deleteContent(messages.require(app.id(), ctx.pathParam("msg")).id());
+    messages.deleteContent(messages.require(app.id(), ctx.pathParam("msg")).id(), clock.millis());
     Respond.noContent(ctx);
   }
 }

@@ -148,7 +148,8 @@ abstract class StoreContract {
     int old = Retention.BATCH * 2 + 10;
     for (int i = 0; i < old; i++) {
       long id = message(String.format("msg_old%04d", i), T0);
-      DeliveryTask t = new DeliveryTask(id, String.format("msg_old%04d", i), "ep_1", "app_1", "e", new byte[0], 0, false, 0);
+      DeliveryTask t = new DeliveryTask(id, String.format("msg_old%04d", i), "ep_1", "app_1", "e", new byte[0], 0, false, 0,
+          null, null);
       db.writes().execute(h -> {
         h.execute("UPDATE delivery SET claim_token = 'n' WHERE id = ?", id);
         return DeliveryRepository.complete(h, t, "n", attempt(200), 0, null, T0);

@@ -29,11 +29,11 @@ final class ReceiverConnection implements Runnable {
     private static final int HUGE_WRITE = 64 * 1024;
 
     private final Socket socket;
-    private final Function<String, Script> scripts;
+    private final Function<ReceivedRequest, Script> scripts;
     private final BiConsumer<ReceivedRequest, Response> recorder;
     private final CountDownLatch closed;
 
-    ReceiverConnection(Socket socket, Function<String, Script> scripts, BiConsumer<ReceivedRequest, Response> recorder,
+    ReceiverConnection(Socket socket, Function<ReceivedRequest, Script> scripts, BiConsumer<ReceivedRequest, Response> recorder,
             CountDownLatch closed) {
         this.socket = socket;
         this.scripts = scripts;
@@ -67,7 +67,7 @@ final class ReceiverConnection implements Runnable {
                     return;
                 }
                 ReceivedRequest request = new ReceivedRequest(head.method(), head.target(), head.headers(), body, Instant.now());
-                Response step = scripts.apply(request.pathWithoutQuery()).next();
+                Response step = scripts.apply(request).next();
                 recorder.accept(request, step);
                 open = answer(in, out, step, head.wantsKeepAlive(), "HEAD".equals(head.method()));
             }

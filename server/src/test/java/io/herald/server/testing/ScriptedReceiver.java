@@ -53,6 +53,7 @@ public final class ScriptedReceiver implements AutoCloseable {
     private final List<Exchange> exchanges = new ArrayList<>();
 
     private final Map<String, Script> scripts = new ConcurrentHashMap<>();
+    private final Map<List<String>, Script> headerScripts = new ConcurrentHashMap<>();
     private volatile Script otherPaths = new Script();
 
     private ScriptedReceiver(ServerSocket serverSocket) {
@@ -96,6 +97,17 @@ public final class ScriptedReceiver implements AutoCloseable {
         return script;
     }
 
+    /**
+     * Starts a fresh script for requests carrying header {@code name} (any case) with exactly {@code value}, on any
+     * path; it takes precedence over path scripts. Replaces an earlier script for the same header and value. Lets a
+     * test answer differently per {@code webhook-subject}, say, on one endpoint.
+     */
+    public Script onHeader(String name, String value) {
+        Script script = new Script();
+        headerScripts.put(List.of(name.toLowerCase(java.util.Locale.ROOT), value), script);
+        return script;
+    }
+
     /** Starts a fresh script for every path that has no script of its own (initially: {@code 200 ok}). */
     public Script onAnyOtherPath() {
         Script script = new Script();
@@ -110,6 +122,7 @@ public final class ScriptedReceiver implements AutoCloseable {
             received.clear();
             exchanges.clear();
             scripts.clear();
+            headerScripts.clear();
             otherPaths = new Script();
         } finally {
             lock.unlock();
@@ -253,8 +266,16 @@ public final class ScriptedReceiver implements AutoCloseable {
         }
     }
 
-    private Script scriptFor(String path) {
-        Script script = scripts.get(path);
+    private Script scriptFor(ReceivedRequest request) {
+        for (Map.Entry<String, List<String>> header : request.headers().entrySet()) {
+            for (String value : header.getValue()) {
+                Script byHeader = headerScripts.get(List.of(header.getKey(), value));
+                if (byHeader != null) {
+                    return byHeader;
+                }
+            }
+        }
+        Script script = scripts.get(request.pathWithoutQuery());
         return script != null ? script : otherPaths;
     }
 

@@ -90,6 +90,20 @@ class ScriptedReceiverTest {
     }
 
     @Test
+    void a_header_script_answers_requests_carrying_that_header_on_any_path() throws Exception {
+        receiver.on("/hooks").respond(202);
+        receiver.onHeader("Webhook-Subject", "order-a").respond(500).times(2).thenRespond(200);
+
+        List<Integer> statuses = new ArrayList<>();
+        for (String subject : List.of("order-a", "order-b", "order-a", "order-a")) {
+            statuses.add(client.send(post("/hooks", "{}").header("webhook-subject", subject).build(),
+                    BodyHandlers.ofString()).statusCode());
+        }
+
+        assertThat(statuses).containsExactly(500, 202, 500, 200);
+    }
+
+    @Test
     void serves_two_requests_on_one_keep_alive_connection() throws Exception {
         receiver.on("/second").respond(201, "created");
         try (RawConnection connection = RawConnection.open(receiver.port())) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -59,6 +60,13 @@ public final class TestServer implements AutoCloseable {
 
   public static TestServer start() {
     return start(Map.of());
+  }
+
+  /** {@code settings} over {@code store} (the engine a test class runs on; empty for the embedded store). */
+  public static TestServer start(Map<String, String> store, Map<String, String> settings) {
+    Map<String, String> all = new HashMap<>(store);
+    all.putAll(settings);
+    return start(all);
   }
 
   private void boot() {
@@ -141,9 +149,10 @@ public final class TestServer implements AutoCloseable {
       }
       StringBuilder sb = new StringBuilder();
       for (JsonNode item : detail) {
-        JsonNode loc = item.path("loc");
-        sb.append(sb.length() > 0 ? "; " : "").append(loc.get(loc.size() - 1).asText()).append(": ")
-            .append(item.path("msg").asText());
+        List<String> path = new java.util.ArrayList<>();
+        item.path("loc").forEach(part -> path.add(part.asText()));
+        String field = String.join(".", path.subList(Math.min(1, path.size()), path.size())); // without "body"
+        sb.append(sb.length() > 0 ? "; " : "").append(field).append(": ").append(item.path("msg").asText());
       }
       return sb.toString();
     }
