@@ -65,8 +65,12 @@ public final class DeliveryRepository {
     for (Map<String, Object> r : rows) {
       Object[] m = messages.get((String) r.get("msg_id"));
       if (m == null || m[1] == null) {
-        // The message's content was deleted: there is nothing to send, so the delivery ends as failed here.
+        // The message's content was deleted: there is nothing to send, so the delivery ends as failed here, and on
+        // an ordered endpoint the subject's next message may go.
         abandon(h, ((Number) r.get("id")).longValue(), claimToken, now);
+        if (m != null && m[2] != null) {
+          Sequencing.releaseNext(h, (String) r.get("app_id"), (String) r.get("endpoint_id"), (String) m[2], now);
+        }
         continue;
       }
       tasks.add(new DeliveryTask(((Number) r.get("id")).longValue(), (String) r.get("msg_id"),

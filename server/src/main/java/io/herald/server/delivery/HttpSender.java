@@ -50,11 +50,12 @@ public final class HttpSender implements AutoCloseable {
     client.setIdleTimeout(60_000);
     client.setMaxConnectionsPerDestination(256);
     client.setMaxRequestsQueuedPerDestination(1_000_000);
-    // No Accept-Encoding: a receiver's answer is kept only as a truncated diagnostic, so decompressing it is waste.
-    client.getContentDecoderFactories().clear();
     client.setUserAgentField(new org.eclipse.jetty.http.HttpField(HttpHeader.USER_AGENT, userAgent));
     try {
       client.start();
+      // No Accept-Encoding: a receiver's answer is kept only as a truncated diagnostic, so decompressing it is waste.
+      // After start(), which registers the decoders it finds on the class path.
+      client.getContentDecoderFactories().clear();
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the delivery HTTP client", e);
     }

@@ -27,8 +27,12 @@ public final class CustomHeaders {
       String name = e.getKey();
       validateName("headers." + name, name);
       String value = e.getValue();
-      if (value == null || value.length() > 4096 || value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-        throw ApiException.validation("headers." + name, "must be at most 4096 characters without CR, LF or NUL");
+      // Printable ASCII only: CR/LF would inject headers, and the HTTP client writes one byte per character, so
+      // anything beyond ASCII would arrive mangled.
+      if (value == null || value.length() > 4096 || value.chars().anyMatch(c -> (c < 0x20 && c != '\t') || c > 0x7e)) {
+        throw ApiException.validation("headers." + name,
+            "must be at most 4096 characters of printable ASCII (no CR, LF or control characters); "
+                + "percent-encode other text");
       }
     }
   }

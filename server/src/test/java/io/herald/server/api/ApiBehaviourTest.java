@@ -178,4 +178,18 @@ class ApiBehaviourTest {
     assertThat(herald.delete("/api/v1/app/gone").status()).isEqualTo(204);
     assertThat(herald.get("/api/v1/app/gone").status()).isEqualTo(404);
   }
+
+  @Test
+  void custom_header_values_must_be_printable_ascii() {
+    newApp("hdrs");
+    String ep = herald.post("/api/v1/app/hdrs/endpoint", "{\"url\":\"https://example.com/h\",\"disabled\":true}")
+        .field("id");
+    var injected = herald.put("/api/v1/app/hdrs/endpoint/" + ep + "/headers", "{\"headers\":{\"X-A\":\"a\\r\\nX-B: b\"}}");
+    assertThat(injected.status()).isEqualTo(422);
+    assertThat(injected.detail()).startsWith("headers.X-A:");
+    assertThat(herald.put("/api/v1/app/hdrs/endpoint/" + ep + "/headers", "{\"headers\":{\"X-A\":\"caf\u00e9\"}}")
+        .status()).isEqualTo(422);
+    assertThat(herald.put("/api/v1/app/hdrs/endpoint/" + ep + "/headers", "{\"headers\":{\"X-A\":\"ok value\"}}")
+        .status()).isEqualTo(204);
+  }
 }

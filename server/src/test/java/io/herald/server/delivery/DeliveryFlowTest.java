@@ -60,6 +60,7 @@ class DeliveryFlowTest {
     assertThat(req.bodyText()).isEqualTo(payload);
     assertThat(req.header("content-type")).startsWith("application/json");
     assertThat(req.header("user-agent")).startsWith("Herald/");
+    assertThat(req.header("accept-encoding")).as("the response is only a diagnostic: nothing to decompress").isNull();
     assertThat(req.header("webhook-id")).isEqualTo(msgId);
     HttpHeaders headers = HttpHeaders.of(Map.of(
         "webhook-id", List.of(req.header("webhook-id")),
