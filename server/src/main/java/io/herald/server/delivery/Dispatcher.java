@@ -64,10 +64,9 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicInteger inMemory = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong earliestRetry = new AtomicLong(Long.MAX_VALUE);
-  private final AtomicLong renewedUntil = new AtomicLong();
   private volatile boolean running;
   private Thread poller;
-  private Thread renewer;
+  private LeaseRenewer renewer;
 
   public Dispatcher(Database db, DeliveryRepository deliveries, EndpointCache endpoints, HttpSender sender,
       RetryPolicy retry, Clock clock, Settings settings) {
@@ -105,31 +104,7 @@ public final class Dispatcher implements AutoCloseable {
   public void start() {
     running = true;
     poller = Thread.ofPlatform().daemon().name("herald-poller").start(this::pollLoop);
-    renewer = Thread.ofPlatform().daemon().name("herald-lease").start(this::renewLoop);
-  }
-
-  /**
-   * Extends every claim this process holds, a third of a lease at a time, with one statement. A live process thus
-   * keeps what it holds however long it waits in memory, while the claims of a dead or frozen one expire within one
-   * lease and are taken over.
-   */
-  private void renewLoop() {
-    long every = settings.lease().toMillis() / 3;
-    while (running) {
-      LockSupport.parkNanos(every * 1_000_000);
-      if (!running) {
-        return;
-      }
-      long now = clock.millis();
-      try {
-        db.writes().execute(h -> h.createUpdate(
-                "UPDATE delivery SET lease_until = :lease WHERE claim_token = :token AND lease_until IS NOT NULL")
-            .bind("lease", leaseUntil(now)).bind("token", claimToken).execute());
-        renewedUntil.set(leaseUntil(now));
-      } catch (RuntimeException e) {
-        log.warn("renewing claims failed; they expire at their lease: {}", e.getMessage());
-      }
-    }
+    renewer = new LeaseRenewer(db, claimToken, settings.lease(), clock);
   }
 
   /** Hands over deliveries that were committed already claimed by this process. */
@@ -227,7 +202,7 @@ public final class Dispatcher implements AutoCloseable {
       });
       return;
     }
-    if (now > Math.max(task.leaseUntil(), renewedUntil.get()) - settings.timeout().toMillis()) {
+    if (now > Math.max(task.leaseUntil(), renewer.renewedUntil()) - settings.timeout().toMillis()) {
       // Too little of the claim is left to finish an attempt inside it; give it back rather than risk a duplicate.
       write(task, lane, h -> {
         DeliveryRepository.release(h, task.id(), claimToken);
@@ -325,7 +300,7 @@ public final class Dispatcher implements AutoCloseable {
     if (poller == null) {
       return;
     }
-    LockSupport.unpark(renewer);
+    renewer.close();
     LockSupport.unpark(poller);
     try {
       poller.join(5_000);
