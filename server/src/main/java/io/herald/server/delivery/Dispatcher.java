@@ -4,6 +4,7 @@ import io.herald.server.config.HeraldConfig.HeaderStyle;
 import io.herald.server.endpoint.Endpoint;
 import io.herald.server.endpoint.EndpointRepository;
 import io.herald.server.store.Database;
+import io.herald.server.store.StoreUnavailableException;
 import io.herald.server.store.WriteOp;
 import io.herald.server.wire.WireContexts;
 import java.net.URI;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -261,9 +263,31 @@ public final class Dispatcher implements AutoCloseable {
 
   /** Records an outcome; {@code op} answers whether it released a parked delivery, which the poller then claims. */
   private void write(DeliveryTask task, Lane lane, WriteOp<Boolean> op) {
+    write(task, lane, op, 0);
+  }
+
+  /**
+   * Records an outcome. While the database is unreachable the write is retried with backoff and the delivery stays
+   * held: the outcome is known, and dropping it would leave the row claimed by this process, whose lease renewal
+   * would keep it from ever being taken over. If this process dies first, the lease runs out and another process
+   * sends the delivery again (at least once).
+   */
+  private void write(DeliveryTask task, Lane lane, WriteOp<Boolean> op, int tries) {
     db.writes().submit(op).whenComplete((released, err) -> {
+      Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
+      if (cause instanceof StoreUnavailableException && running) {
+        long backoff = Math.min(10_000, 250L << Math.min(tries, 6));
+        if (tries == 0) {
+          log.warn("recording delivery {} failed, retrying every {} ms at most: {}", task.id(), 10_000,
+              cause.getMessage());
+        }
+        CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS)
+            .execute(() -> write(task, lane, op, tries + 1));
+        return;
+      }
       if (err != null) {
-        log.warn("recording delivery {} failed; it will be retried after its lease: {}", task.id(), err.getMessage());
+        log.error("recording delivery {} failed; it is sent again when its claim is released or expires", task.id(),
+            cause);
       }
       settle(task, lane);
       if (Boolean.TRUE.equals(released)) {
@@ -271,6 +295,7 @@ public final class Dispatcher implements AutoCloseable {
       }
     });
   }
+
 
   private void settle(DeliveryTask task, Lane lane) {
     held.remove(task.id());

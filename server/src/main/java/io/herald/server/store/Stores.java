@@ -12,7 +12,10 @@ public final class Stores {
       if (t instanceof java.sql.SQLTransientConnectionException || t instanceof java.sql.SQLNonTransientConnectionException) {
         return true;
       }
-      if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+      // 08: connection exceptions; 57P: the server is shutting down or restarting (PostgreSQL's "operator
+      // intervention", e.g. 57P01 when an administrator restarts it).
+      if (t instanceof SQLException sql && sql.getSQLState() != null
+          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
         return true;
       }
     }

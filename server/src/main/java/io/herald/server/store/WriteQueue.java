@@ -36,6 +36,7 @@ public final class WriteQueue implements AutoCloseable {
   /** {@code writers} threads commit concurrently; SQLite has one writer, PostgreSQL profits from a few. */
   public WriteQueue(Jdbi jdbi, int writerThreads) {
     this.jdbi = jdbi;
+    jdbi.setStatementBuilderFactory(connection -> new CachingStatementBuilder());
     for (int i = 0; i < writerThreads; i++) {
       Thread t = Thread.ofPlatform().daemon().name("herald-writer-" + i).start(this::run);
       writers.add(t);
@@ -67,53 +68,113 @@ public final class WriteQueue implements AutoCloseable {
 
   private void run() {
     List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
-    while (running || !queue.isEmpty()) {
-      try {
-        Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+    Handle handle = null;
+    try {
+      while (running || !queue.isEmpty()) {
+        try {
+          Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+          if (first == null) {
+            continue;
+          }
+          batch.add(first);
+          queue.drainTo(batch, MAX_BATCH - 1);
+          if (handle == null) {
+            handle = open();
+          }
+          if (handle == null) {
+            fail(batch, new StoreUnavailableException("the database is unavailable"));
+          } else if (!commitBatch(handle, batch)) {
+            handle = discard(handle); // the connection broke: open a fresh one for the next batch
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } finally {
+          batch.clear();
         }
-        batch.add(first);
-        queue.drainTo(batch, MAX_BATCH - 1);
-        commitBatch(batch);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      } finally {
-        batch.clear();
       }
+    } finally {
+      discard(handle);
     }
   }
 
-  private void commitBatch(List<Pending<?>> batch) {
+  /**
+   * Each writer keeps one connection (and its prepared statements) for as long as it works, instead of borrowing
+   * one per batch: re-preparing the same few statements for every batch was a measurable share of ingest.
+   */
+  private Handle open() {
+    try {
+      return jdbi.open();
+    } catch (RuntimeException e) {
+      log.warn("store connection failed: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  private static Handle discard(Handle handle) {
+    if (handle != null) {
+      try {
+        handle.close();
+      } catch (RuntimeException ignored) {
+        // broken already
+      }
+    }
+    return null;
+  }
+
+  private static void fail(List<Pending<?>> batch, RuntimeException e) {
+    for (Pending<?> p : batch) {
+      p.result().completeExceptionally(e);
+    }
+  }
+
+  /** Commits {@code batch}; returns false when the connection itself failed. */
+  private boolean commitBatch(Handle handle, List<Pending<?>> batch) {
     List<Object> results = new ArrayList<>(batch.size());
     try {
-      jdbi.useTransaction(handle -> {
+      handle.useTransaction(h -> {
         for (Pending<?> p : batch) {
-          results.add(p.op().apply(handle));
+          results.add(p.op().apply(h));
         }
       });
     } catch (RuntimeException batchFailure) {
+      if (Stores.isConnectionFailure(batchFailure)) {
+        fail(batch, translate(batchFailure));
+        return false;
+      }
       if (batch.size() == 1) {
         batch.get(0).result().completeExceptionally(translate(batchFailure));
-        return;
+        return usable(handle);
       }
+      boolean healthy = true;
       for (Pending<?> p : batch) {
-        commitAlone(p);
+        healthy &= commitAlone(handle, p);
       }
-      return;
+      return healthy && usable(handle);
     }
     for (int i = 0; i < batch.size(); i++) {
       complete(batch.get(i), results.get(i));
     }
+    return true;
   }
 
-  private <T> void commitAlone(Pending<T> p) {
+  /** After a failure: whether the connection still works (a driver may report a dying server in other ways). */
+  private static boolean usable(Handle handle) {
     try {
-      T value = jdbi.inTransaction((Handle h) -> p.op().apply(h));
+      return handle.getConnection().isValid(2);
+    } catch (java.sql.SQLException e) {
+      return false;
+    }
+  }
+
+  private <T> boolean commitAlone(Handle handle, Pending<T> p) {
+    try {
+      T value = handle.inTransaction((Handle h) -> p.op().apply(h));
       p.result().complete(value);
+      return true;
     } catch (RuntimeException e) {
       p.result().completeExceptionally(translate(e));
+      return !Stores.isConnectionFailure(e);
     }
   }
 
