@@ -69,11 +69,13 @@ public final class HeraldServer implements AutoCloseable {
     Database db = Database.open(config);
     try {
       ApiKeys keys = ApiKeys.init(config.apiKey(), new Settings(db), announceKey);
-      ApplicationRepository apps = new ApplicationRepository(db);
+      ApplicationRepository apps = new ApplicationRepository(db, config.embeddedStore() ? 60_000 : 1_000);
       EndpointRepository endpoints = new EndpointRepository(db);
       MessageRepository messages = new MessageRepository(db);
       DeliveryRepository deliveries = new DeliveryRepository(db);
-      EndpointCache endpointCache = new EndpointCache(endpoints, clock);
+      // One process owns the embedded store, so its cache is exact; with PostgreSQL other processes change endpoints
+      // too, and a short expiry bounds how stale this one's view gets.
+      EndpointCache endpointCache = new EndpointCache(endpoints, clock, config.embeddedStore() ? 60_000 : 1_000);
       HttpSender sender = new HttpSender(config.addressPolicy(), config.connectTimeout(), config.deliveryTimeout(),
           config.responseBodyLimitBytes(), "Herald/" + Version.VALUE, clock);
       Dispatcher dispatcher = new Dispatcher(db, deliveries, endpointCache, sender,
@@ -88,7 +90,7 @@ public final class HeraldServer implements AutoCloseable {
       }
       Notifier notifier = new Notifier(db);
       Retention retention = new Retention(db, clock, Duration.ofDays(config.retentionDays()), RETENTION_EVERY);
-      Ingest ingest = new Ingest(db, dispatcher, notifier, clock);
+      Ingest ingest = new Ingest(db, dispatcher, notifier, endpointCache, clock);
       ApiServer api = new ApiServer(config.host(), config.port(), config.maxRequestBytes(), keys,
           new Idempotency(db, clock), () -> healthy(db), List.of(
               new ApplicationRoutes(apps, clock)::register,

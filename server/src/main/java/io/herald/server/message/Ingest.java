@@ -4,10 +4,10 @@ import io.herald.server.api.ApiException;
 import io.herald.server.delivery.DeliveryRepository;
 import io.herald.server.delivery.DeliveryTask;
 import io.herald.server.delivery.Dispatcher;
+import io.herald.server.delivery.EndpointCache;
 import io.herald.server.delivery.Notifier;
 import io.herald.server.delivery.Sequencing;
 import io.herald.server.endpoint.Endpoint;
-import io.herald.server.endpoint.EndpointRepository;
 import io.herald.server.eventtype.EventTypeRepository;
 import io.herald.server.store.Database;
 import io.herald.server.store.Ids;
@@ -31,12 +31,14 @@ public final class Ingest {
   private final Database db;
   private final Dispatcher dispatcher;
   private final Notifier notifier;
+  private final EndpointCache endpoints;
   private final Clock clock;
 
-  public Ingest(Database db, Dispatcher dispatcher, Notifier notifier, Clock clock) {
+  public Ingest(Database db, Dispatcher dispatcher, Notifier notifier, EndpointCache endpoints, Clock clock) {
     this.db = db;
     this.dispatcher = dispatcher;
     this.notifier = notifier;
+    this.endpoints = endpoints;
     this.clock = clock;
   }
 
@@ -115,7 +117,7 @@ public final class Ingest {
       return new Outcome.DuplicateEventId();
     }
     List<DeliveryTask> tasks = new ArrayList<>();
-    for (Endpoint ep : EndpointRepository.enabledIn(h, msg.appId())) {
+    for (Endpoint ep : endpoints.enabledIn(h, msg.appId())) {
       if (!ep.accepts(msg.eventType(), msg.channels())) {
         continue;
       }

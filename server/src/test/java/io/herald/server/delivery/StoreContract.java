@@ -170,7 +170,7 @@ abstract class StoreContract {
 
   @Test
   void ids_page_in_byte_order() {
-    ApplicationRepository apps = new ApplicationRepository(db);
+    ApplicationRepository apps = new ApplicationRepository(db, 0);
     for (String id : List.of("app_b", "app_A", "app_a", "app_B", "app_0")) {
       apps.insert(new Application(id, null, "n", null, "{}", 0, 0));
     }
