@@ -121,8 +121,9 @@ final class Bench {
         "saturation", mode.saturationConnections() + " closed-loop connections, backlog cap " + mode.backlogCap()
             + " deliveries", "openLoop", mode.openLoopConnections() + " connections", "payload", "256 bytes",
         "windows", "warm-up until stable (" + mode.warmMinSeconds() + "-" + mode.warmMaxSeconds()
-            + " s) once per JVM, ramp " + mode.rampSeconds() + " s, S1 " + mode.s1Seconds() + " s, S2 " + mode.s2Seconds()
-            + " s per rate, S3 " + mode.s3Seconds() + " s, S5 " + mode.s5Seconds() + " s, S8 " + mode.s8Seconds() + " s")));
+            + " s) once per JVM, ramp " + mode.rampSeconds() + " s, S1 " + mode.s1Seconds() + " s, S2 "
+            + mode.s2Seconds() + " s per rate, S3 " + mode.s3Seconds() + " s, S5 " + mode.s5Seconds() + " s, S8 "
+            + mode.s8Seconds() + " s")));
     write(json, results);
     if (o.docs()) {
       MarkdownReport.write(o.root().resolve("docs/performance.md"), results, summary, targets);
@@ -288,7 +289,8 @@ final class Bench {
     JSON.writeValue(json.toFile(), results);
   }
 
-  private static void print(Map<String, Summary.Stat> summary, List<Map<String, Object>> targets, long lost, Path json) {
+  private static void print(Map<String, Summary.Stat> summary, List<Map<String, Object>> targets, long lost,
+      Path json) {
     System.out.println();
     for (Map<String, Object> t : targets) {
       if (!"not measured".equals(t.get("verdict"))) {

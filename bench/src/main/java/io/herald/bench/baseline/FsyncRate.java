@@ -45,7 +45,8 @@ public final class FsyncRate {
       }
       double secs = (System.nanoTime() - start) / 1e9;
       return Map.of("syncsPerSecond", syncs / secs, "syncs", syncs, "seconds", secs,
-          "method", "4 KiB pwrite + fdatasync, one thread, preallocated 16 MiB file in the data directory's file system");
+          "method", "4 KiB pwrite + fdatasync, one thread, preallocated 16 MiB file in the data directory's "
+              + "file system");
     } finally {
       Files.deleteIfExists(file);
     }

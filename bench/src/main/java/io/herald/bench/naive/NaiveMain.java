@@ -169,7 +169,8 @@ public final class NaiveMain {
             PRIMARY KEY (task_name, task_instance))""");
       s.execute("CREATE INDEX IF NOT EXISTS execution_time_idx ON scheduled_tasks (execution_time)");
       s.execute("CREATE INDEX IF NOT EXISTS last_heartbeat_idx ON scheduled_tasks (last_heartbeat)");
-      s.execute("CREATE INDEX IF NOT EXISTS priority_execution_time_idx ON scheduled_tasks (priority DESC, execution_time)");
+      s.execute("CREATE INDEX IF NOT EXISTS priority_execution_time_idx "
+          + "ON scheduled_tasks (priority DESC, execution_time)");
     }
   }
 }

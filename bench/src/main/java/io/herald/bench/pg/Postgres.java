@@ -69,7 +69,8 @@ public final class Postgres implements AutoCloseable {
   public Stats stats(String database) throws SQLException {
     try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
       long commits;
-      try (ResultSet r = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = '" + database + "'")) {
+      String commitsOf = "SELECT xact_commit FROM pg_stat_database WHERE datname = '" + database + "'";
+      try (ResultSet r = s.executeQuery(commitsOf)) {
         commits = r.next() ? r.getLong(1) : 0;
       }
       try (ResultSet r = s.executeQuery("SELECT wal_sync, wal_write, wal_records, wal_bytes FROM pg_stat_wal")) {

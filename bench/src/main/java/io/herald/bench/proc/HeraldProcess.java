@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 public final class HeraldProcess extends JavaProcess {
   /** The admin key every benchmark Herald is started with. */
   public static final String API_KEY = "hk_bench_0123456789abcdef0123";
-  public static final String AUTH_HEADERS = "Authorization: Bearer " + API_KEY + "\r\nContent-Type: application/json\r\n";
+  public static final String AUTH_HEADERS =
+      "Authorization: Bearer " + API_KEY + "\r\nContent-Type: application/json\r\n";
   private static final Pattern READY = Pattern.compile("listening on http://[^\\s:]+:(\\d+)");
 
   private final int port;

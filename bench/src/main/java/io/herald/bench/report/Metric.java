@@ -27,7 +27,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
     for (String store : new String[] {"embedded", "postgres"}) {
       String s = store.equals("embedded") ? "e" : "p";
       String g = "S1 saturation (" + store + ")";
-      m.add(new Metric("s1" + s + ".rate", g, "sustained deliveries/s", "/s", r -> num(r, "S1", store, "deliveriesPerSecond")));
+      m.add(new Metric("s1" + s + ".rate", g, "sustained deliveries/s", "/s",
+          r -> num(r, "S1", store, "deliveriesPerSecond")));
       m.add(new Metric("s1" + s + ".ratio", g, "E2E / R_raw", "x", r -> num(r, "S1", store, "deliveriesPerSecond")
           / num(r, "baselines", "raw", "requestsPerSecond")));
       m.add(new Metric("s1" + s + ".cpu", g, "CPU per delivery, all processes", "µs",
@@ -60,7 +61,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
           r -> num(r, "S1", store, "ingestLatencyMs", "p99")));
       m.add(new Metric("s1" + s + ".e2eP50", g, "ingest-to-delivered p50 at saturation", "ms",
           r -> num(r, "S1", store, "e2eLatencyMs", "p50")));
-      m.add(new Metric("s1" + s + ".idleRss", g, "Herald RSS, idle", "MB", r -> num(r, "S1", store, "idleMemory", "rssMB")));
+      m.add(new Metric("s1" + s + ".idleRss", g, "Herald RSS, idle", "MB",
+          r -> num(r, "S1", store, "idleMemory", "rssMB")));
       m.add(new Metric("s1" + s + ".idleHeap", g, "Herald heap used, idle", "MB",
           r -> num(r, "S1", store, "idleMemory", "heapUsedMB")));
       m.add(new Metric("s1" + s + ".peakRss", g, "Herald RSS, S1 peak", "MB", r -> num(r, "S1", store, "peakRssMB")));
@@ -77,7 +79,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
         }
         m.add(new Metric(k + ".p50", g2, "p50 at " + at, "ms", r -> num(r, "S2", store, rate, "e2eLatencyMs", "p50")));
         m.add(new Metric(k + ".p99", g2, "p99 at " + at, "ms", r -> num(r, "S2", store, rate, "e2eLatencyMs", "p99")));
-        m.add(new Metric(k + ".p999", g2, "p99.9 at " + at, "ms", r -> num(r, "S2", store, rate, "e2eLatencyMs", "p999")));
+        m.add(new Metric(k + ".p999", g2, "p99.9 at " + at, "ms",
+            r -> num(r, "S2", store, rate, "e2eLatencyMs", "p999")));
         m.add(new Metric(k + ".ingestP99", g2, "ingest p99 at " + at, "ms",
             r -> num(r, "S2", store, rate, "ingestLatencyMs", "p99")));
       }
@@ -85,32 +88,39 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
     for (int fan : new int[] {10, 100}) {
       String k = "fanOut" + fan;
       String g = "S3 fan-out (embedded)";
-      m.add(new Metric("s3." + fan + ".rate", g, "1 to " + fan + ": deliveries/s", "/s", r -> num(r, "S3", k, "deliveriesPerSecond")));
+      m.add(new Metric("s3." + fan + ".rate", g, "1 to " + fan + ": deliveries/s", "/s",
+          r -> num(r, "S3", k, "deliveriesPerSecond")));
       m.add(new Metric("s3." + fan + ".vsS1", g, "1 to " + fan + ": deliveries/s vs S1", "x",
           r -> num(r, "S3", k, "deliveriesPerSecond") / num(r, "S1", "embedded", "deliveriesPerSecond")));
       m.add(new Metric("s3." + fan + ".ingestVsS1", g, "1 to " + fan + ": ingest p99 vs S1", "x",
           r -> num(r, "S3", k, "ingestLatencyMs", "p99") / num(r, "S1", "embedded", "ingestLatencyMs", "p99")));
     }
     String g4 = "S4 retry backlog (embedded)";
-    m.add(new Metric("s4.messages", g4, "backlog (messages accepted while the sink answered 503)", "", r -> num(r, "S4", "messages")));
+    m.add(new Metric("s4.messages", g4, "backlog (messages accepted while the sink answered 503)", "",
+        r -> num(r, "S4", "messages")));
     m.add(new Metric("s4.drain", g4, "drain rate", "/s", r -> num(r, "S4", "drainPerSecond")));
     m.add(new Metric("s4.vsS1", g4, "drain rate vs S1", "x",
         r -> num(r, "S4", "drainPerSecond") / num(r, "S1", "embedded", "deliveriesPerSecond")));
-    m.add(new Metric("s4.scale", g4, "rate at full backlog vs at a tenth of it", "x", r -> num(r, "S4", "fullVsTenthBacklog")));
-    m.add(new Metric("s4.scale500k", g4, "rate at 500k backlog vs at 50k", "x", r -> num(r, "S4scale", "fullVsTenthBacklog")));
+    m.add(new Metric("s4.scale", g4, "rate at full backlog vs at a tenth of it", "x",
+        r -> num(r, "S4", "fullVsTenthBacklog")));
+    m.add(new Metric("s4.scale500k", g4, "rate at 500k backlog vs at 50k", "x",
+        r -> num(r, "S4scale", "fullVsTenthBacklog")));
     for (String v : new String[] {"fail", "slow"}) {
       String g = "S5 isolation (embedded)";
       String what = v.equals("fail") ? "one endpoint answers 503" : "one endpoint answers in 2 s";
-      m.add(new Metric("s5." + v + ".p99", g, what + ": healthy p99", "ms", r -> num(r, "S5", v, "e2eLatencyMs", "p99")));
+      m.add(new Metric("s5." + v + ".p99", g, what + ": healthy p99", "ms",
+          r -> num(r, "S5", v, "e2eLatencyMs", "p99")));
       m.add(new Metric("s5." + v + ".vsS2", g, what + ": healthy p99 vs S2", "x",
           r -> num(r, "S5", v, "e2eLatencyMs", "p99") / num(r, "S2", "embedded", "rateHalfS1", "e2eLatencyMs", "p99")));
     }
     String g6 = "S6 two processes (postgres)";
-    m.add(new Metric("s6.rate", g6, "two processes: deliveries/s", "/s", r -> num(r, "S6", "saturation", "deliveriesPerSecond")));
+    m.add(new Metric("s6.rate", g6, "two processes: deliveries/s", "/s",
+        r -> num(r, "S6", "saturation", "deliveriesPerSecond")));
     m.add(new Metric("s6.vsOne", g6, "two processes vs one (S1 postgres)", "x",
         r -> num(r, "S6", "saturation", "deliveriesPerSecond") / num(r, "S1", "postgres", "deliveriesPerSecond")));
     m.add(new Metric("s6.lost", g6, "lost after kill -9", "", r -> num(r, "S6", "kill", "delivery", "lost")));
-    m.add(new Metric("s6.dup", g6, "duplicates after kill -9", "", r -> num(r, "S6", "kill", "delivery", "duplicates")));
+    m.add(new Metric("s6.dup", g6, "duplicates after kill -9", "",
+        r -> num(r, "S6", "kill", "delivery", "duplicates")));
     m.add(new Metric("s6.redelivery", g6, "redelivery delay after kill -9 (lease 10 s)", "s",
         r -> num(r, "S6", "kill", "redeliveryDelaySeconds")));
     m.add(new Metric("s7.ratio", "S7 soak (postgres)", "last-minute vs first-minute throughput", "x",
@@ -119,7 +129,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
         r -> num(r, "S7", "lastVsFirstP99")));
     String g8 = "S8 naive baseline (db-scheduler)";
     m.add(new Metric("s8.rate", g8, "naive: deliveries/s", "/s", r -> num(r, "S8", "deliveriesPerSecond")));
-    m.add(new Metric("s8.cpu", g8, "naive: CPU per delivery, all processes", "µs", r -> num(r, "S8", "cpuMicrosPerDelivery", "all")));
+    m.add(new Metric("s8.cpu", g8, "naive: CPU per delivery, all processes", "µs",
+        r -> num(r, "S8", "cpuMicrosPerDelivery", "all")));
     m.add(new Metric("s8.embedded", g8, "Herald S1 (embedded) / naive", "x",
         r -> num(r, "S1", "embedded", "deliveriesPerSecond") / num(r, "S8", "deliveriesPerSecond")));
     m.add(new Metric("s8.postgres", g8, "Herald S1 (postgres) / naive", "x",

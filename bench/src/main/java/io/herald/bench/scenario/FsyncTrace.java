@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
 
 /** Counts fsync/fdatasync calls in an {@code strace -f -y -ttt} log within a wall-clock window, by file. */
 final class FsyncTrace {
-  private static final Pattern CALL = Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d+)\\s+(?:fsync|fdatasync)\\(\\d+<([^>]*)>");
+  private static final Pattern CALL =
+      Pattern.compile("^\\d+\\s+(\\d+)\\.(\\d+)\\s+(?:fsync|fdatasync)\\(\\d+<([^>]*)>");
 
   record Counts(long total, long wal, long db, long other) {}
 

@@ -20,7 +20,8 @@ public final class S3FanOut {
     String app = "s3-" + fanOut;
     ctx.setupFanOut(h.port(), app, fanOut);
     try (Monitor monitor = new Monitor(ctx.sink.port(), 3600)) {
-      Load load = monitor.load(List.of(new Load.Target(h.port(), HeraldProcess.AUTH_HEADERS)), Routing.fanOut(app, fanOut));
+      Load load = monitor.load(List.of(new Load.Target(h.port(), HeraldProcess.AUTH_HEADERS)),
+          Routing.fanOut(app, fanOut));
       Map<String, Object> m = Measure.saturate(ctx, load, Measure.cpu(ctx, Map.of("herald", h.pid()), false),
           Observe.of(ctx.mode.backlogCap()), ctx.mode.s3Seconds());
       m.put("fanOut", fanOut);
