@@ -43,7 +43,6 @@ public final class Machine {
       v.put("sqliteJdbc", mavenVersion(zip, "org.xerial", "sqlite-jdbc"));
       v.put("jetty", mavenVersion(zip, "org.eclipse.jetty", "jetty-client"));
       v.put("javalin", mavenVersion(zip, "io.javalin", "javalin"));
-      v.put("pgjdbc", mavenVersion(zip, "org.postgresql", "postgresql"));
     } catch (IOException e) {
       v.put("jarError", e.getMessage());
     }

@@ -40,8 +40,9 @@ public final class MarkdownReport {
           .append(" at the start, ").append(run.get("loadAverageAtEnd")).append(" at the end). Use `bench/run --full` "
           + "for numbers to quote.\n\n");
     }
-    md.append("Run it: `bench/run --smoke` (about two minutes of load), `bench/run --full` (three repetitions and the "
-        + "ten-minute soak), `bench/run --only S1,S2`. See [bench/README.md](../bench/README.md).\n\n");
+    md.append("Run it: `bench/run --smoke` (one repetition, short windows, about four minutes here), `bench/run --full` "
+        + "(three repetitions, long windows and the ten-minute soak), `bench/run --only S1,S2`. See "
+        + "[bench/README.md](../bench/README.md).\n\n");
 
     long lost = (long) results.get("lostTotal");
     long dup = (long) results.get("duplicatesTotal");
@@ -58,7 +59,8 @@ public final class MarkdownReport {
     md.append("| target | median | range | goal | verdict |\n|---|---:|---:|---:|---|\n");
     for (Map<String, Object> t : targets) {
       md.append("| ").append(t.get("target")).append(" | ").append(fmt(t.get("median"))).append(" | ")
-          .append(t.containsKey("min") ? fmt(t.get("min")) + " – " + fmt(t.get("max")) : "").append(" | ")
+          .append(t.containsKey("min") && !t.get("min").equals(t.get("max")) ? fmt(t.get("min")) + " – "
+              + fmt(t.get("max")) : "").append(" | ")
           .append(t.get("threshold")).append(" | ").append(verdict((String) t.get("verdict"))).append(" |\n");
     }
     md.append('\n');

@@ -54,9 +54,9 @@ public final class S1Saturation {
   }
 
   /**
-   * S1 on a fresh Herald under strace counting fsync and fdatasync by file: the WAL syncs once per SQLite commit
-   * (plus once per checkpoint), so WAL syncs per delivery is the embedded store's commits per delivery. A separate
-   * pass (full mode), because tracing, even only these calls and with seccomp-bpf, costs some throughput.
+   * S1 on a fresh Herald under strace, which names the file of every fsync and fdatasync: the WAL is synced once
+   * per SQLite commit, the database file at checkpoints. Only the split is used: tracing slows Herald down several
+   * times here (fewer requests share each commit), so the undisturbed count comes from perf in S1 itself.
    */
   public static Map<String, Object> accounting(Context ctx) throws IOException {
     Path trace = ctx.runDir.resolve("logs/s1-fsync.strace");

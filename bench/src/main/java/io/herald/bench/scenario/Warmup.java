@@ -12,7 +12,7 @@ import java.util.Set;
 
 /**
  * Warms a fresh JVM up before anything is measured on it: saturates it (its own application {@code warm}, one
- * endpoint) until the delivery rate of the last three seconds is within 10% of the three before, or the mode's
+ * endpoint) until the delivery rate of the last five seconds is within 10% of the five before, or the mode's
  * maximum passed, then lets it drain. On this 2-core machine a cold Herald delivers several times slower in its
  * first tens of seconds than once the JIT compilers are done; measuring that would measure the JIT.
  */
@@ -53,9 +53,9 @@ public final class Warmup {
         perSecond.add(now - last);
         last = now;
         int n = perSecond.size();
-        if (n >= 6 && n >= mode.warmMinSeconds()) {
-          double recent = perSecond.subList(n - 3, n).stream().mapToLong(Long::longValue).sum() / 3.0;
-          double before = perSecond.subList(n - 6, n - 3).stream().mapToLong(Long::longValue).sum() / 3.0;
+        if (n >= 10 && n >= mode.warmMinSeconds()) {
+          double recent = perSecond.subList(n - 5, n).stream().mapToLong(Long::longValue).sum() / 5.0;
+          double before = perSecond.subList(n - 10, n - 5).stream().mapToLong(Long::longValue).sum() / 5.0;
           rate = recent;
           if (before > 0 && Math.abs(recent - before) / before <= 0.10) {
             stable = true;
