@@ -104,7 +104,7 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
     m.add(new Metric("s4.drain", g4, "drain rate", "/s", r -> num(r, "S4", "drainPerSecond")));
     m.add(new Metric("s4.vsS1", g4, "drain rate vs S1", "x",
         r -> num(r, "S4", "drainPerSecond") / num(r, "S1", "embedded", "deliveriesPerSecond")));
-    m.add(new Metric("s4.scale", g4, "rate at full backlog vs at a tenth of it", "x",
+    m.add(new Metric("s4.scale", g4, "rate at full backlog vs at about a tenth of it", "x",
         r -> num(r, "S4", "fullVsTenthBacklog")));
     m.add(new Metric("s4.scale500k", g4, "rate at 500k backlog vs at 50k", "x",
         r -> num(r, "S4scale", "fullVsTenthBacklog")));

@@ -14,7 +14,7 @@ public record Mode(String name, int reps, double rawSeconds, double fsyncSeconds
     double s6KillSeconds, double s7Seconds, double s8Seconds, double profileSeconds) {
 
   public static Mode smoke() {
-    return new Mode("smoke", 1, 4, 2, 2, 10, 30, 2, 6, 0, 5, 5, 10_000, 0, 5, 5, 4, 0, 6, 6);
+    return new Mode("smoke", 1, 4, 2, 2, 10, 30, 2, 6, 0, 5, 5, 20_000, 0, 5, 5, 4, 0, 6, 6);
   }
 
   public static Mode full() {
