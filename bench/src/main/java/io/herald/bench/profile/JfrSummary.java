@@ -139,7 +139,7 @@ public final class JfrSummary {
       String cls = f.getMethod().getType().getName();
       for (String[] c : COMPONENTS) {
         if (cls.startsWith(c[0])) {
-          return c[1] + (firstJdk == null ? "" : " (in JDK code)");
+          return c[1];
         }
       }
       if (firstJdk == null) {

@@ -103,6 +103,8 @@ public final class S4RetryBacklog {
       m.put("rateAtFullBacklog", Snapshot.round(atFull, 1));
       m.put("rateAtTenthBacklog", Snapshot.round(atTenth, 1));
       m.put("fullVsTenthBacklog", Snapshot.round(atFull / atTenth, 3));
+      m.put("drainPerSecondSeries", series(monitor, recoverAt, 1_000_000_000L, 600));
+      m.put("drainFirst3sPer100ms", series(monitor, recoverAt, 100_000_000L, 30));
       m.put("delivery", check.toMap());
     }
   }
@@ -112,5 +114,42 @@ public final class S4RetryBacklog {
     long t0 = monitor.timeReached(Math.max(1, from));
     long t1 = monitor.timeReached(to);
     return t0 < 0 || t1 <= t0 ? Double.NaN : (to - Math.max(1, from)) / ((t1 - t0) / 1e9);
+  }
+
+  /** Deliveries in consecutive steps of {@code stepNanos} from {@code start}, at most {@code max} steps. */
+  private static List<Long> series(Monitor monitor, long start, long stepNanos, int max) {
+    List<Long> out = new java.util.ArrayList<>();
+    List<Monitor.Point> points = monitor.series();
+    long previous = -1;
+    int i = 0;
+    for (int step = 1; step <= max; step++) {
+      long until = start + step * stepNanos;
+      while (i < points.size() - 1 && points.get(i + 1).nanos() <= until) {
+        i++;
+      }
+      if (points.isEmpty() || points.get(i).nanos() > until || i == points.size() - 1 && step > 1
+          && points.get(i).nanos() < until - stepNanos) {
+        break;
+      }
+      long count = points.get(i).unique();
+      if (previous >= 0) {
+        out.add(count - previous);
+      } else {
+        out.add(count - baseline(points, start));
+      }
+      previous = count;
+    }
+    return out;
+  }
+
+  private static long baseline(List<Monitor.Point> points, long start) {
+    long value = 0;
+    for (Monitor.Point p : points) {
+      if (p.nanos() > start) {
+        break;
+      }
+      value = p.unique();
+    }
+    return value;
   }
 }
