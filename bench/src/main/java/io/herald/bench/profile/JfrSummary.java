@@ -22,8 +22,10 @@ import jdk.jfr.consumer.RecordingFile;
  *       its library, so a HashMap.get inside Jackson counts as Jackson;
  *   <li>by the innermost Herald method on the stack (what Herald code the time is spent under);
  *   <li>by top frame (self time), and by thread;
- *   <li>allocation weight by class and by innermost Herald method; native-method samples (threads in JNI, such as
- *       SQLite's step with its fsync); GC and CPU load.
+ *   <li>allocation by class, component and innermost Herald method, weighted by the TLAB each allocation opened
+ *       (or its size, outside a TLAB): {@code jdk.ObjectAllocationInNewTLAB} and {@code ...OutsideTLAB}, whose sums
+ *       approximate every byte allocated; native-method samples (threads in JNI, such as SQLite's step with its
+ *       fsync); GC and CPU load.
  * </ul>
  */
 public final class JfrSummary {
@@ -83,8 +85,9 @@ public final class JfrSummary {
             nativeSamples++;
             add(nativeTop, frameName(e.getStackTrace(), 0) + "  <-  " + innermostHerald(e.getStackTrace()));
           }
-          case "jdk.ObjectAllocationSample" -> {
-            long w = e.getLong("weight");
+          case "jdk.ObjectAllocationInNewTLAB", "jdk.ObjectAllocationOutsideTLAB" -> {
+            long w = e.getEventType().getName().endsWith("InNewTLAB") ? e.getLong("tlabSize")
+                : e.getLong("allocationSize");
             allocWeight += w;
             add(allocClass, e.getClass("objectClass").getName(), w);
             add(allocHerald, innermostHerald(e.getStackTrace()), w);

@@ -118,11 +118,12 @@ public final class MarkdownReport {
       table(md, "CPU by thread", profile.get("cpuByThread"), "samples");
       table(md, "Threads in native code (JNI), by top frame and Herald caller", profile.get("nativeByTopFrame"),
           "samples");
-      md.append("Allocation below is JFR's sampled weight: read the shares, not the byte totals, which JFR "
-          + "overstates for short-lived virtual threads.\n\n");
-      table(md, "Allocation by class", profile.get("allocationByClass"), "weight");
-      table(md, "Allocation by component", profile.get("allocationByComponent"), "weight");
-      table(md, "Allocation by the innermost Herald method", profile.get("allocationByHeraldMethod"), "weight");
+      md.append("Allocation: ").append(profile.get("allocationMB")).append(" MB in the window, about ")
+          .append(profile.get("allocatedKBPerDelivery")).append(" kB per delivery (TLAB-weighted JFR events, so "
+          + "each stack is charged the buffer it opened: right in aggregate, coarse per line).\n\n");
+      table(md, "Allocation by class", profile.get("allocationByClass"), "bytes");
+      table(md, "Allocation by component", profile.get("allocationByComponent"), "bytes");
+      table(md, "Allocation by the innermost Herald method", profile.get("allocationByHeraldMethod"), "bytes");
     }
 
     md.append(analysis == null ? BEGIN + "\n## Analysis\n\n(Not written yet.)\n" + END : analysis).append("\n\n");

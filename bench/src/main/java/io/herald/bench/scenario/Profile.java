@@ -23,7 +23,8 @@ public final class Profile {
     Path jfr = ctx.runDir.resolve("herald-s1.jfr");
     Map<String, Map<String, Long>> threads = new LinkedHashMap<>();
     Map<String, Object> s1 = S1Saturation.run(ctx, h, Store.EMBEDDED, "profile", () -> {
-      Jcmd.run(h.pid(), "JFR.start", "name=bench", "settings=profile");
+      Jcmd.run(h.pid(), "JFR.start", "name=bench", "settings=profile", "jdk.ObjectAllocationInNewTLAB#enabled=true",
+          "jdk.ObjectAllocationOutsideTLAB#enabled=true");
       threads.put("start", ThreadCpu.snapshot(h.pid()));
     }, () -> {
       threads.put("end", ThreadCpu.snapshot(h.pid()));
@@ -37,6 +38,8 @@ public final class Profile {
     out.put("cpuByThreadFromProc", threadTable(ThreadCpu.between(threads.get("start"), threads.get("end")),
         Measure.num(s1, "deliveries")));
     out.putAll(JfrSummary.summarize(jfr, 15));
+    double deliveries = Measure.num(s1, "deliveries");
+    out.put("allocatedKBPerDelivery", Snapshot.round(Measure.num(out, "allocationMB") * 1024 / deliveries, 1));
     return out;
   }
 
