@@ -1,0 +1,65 @@
+package io.herald.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--no-docs]}: see bench/README.md. The sink and
+ * the naive baseline are separate main classes that the harness starts as their own processes.
+ */
+public final class Main {
+  private Main() {}
+
+  /** Parsed command line. */
+  record Options(boolean full, Set<String> only, int reps, boolean docs, Path root) {}
+
+  public static void main(String[] args) throws Exception {
+    boolean full = false;
+    Set<String> only = new LinkedHashSet<>();
+    int reps = 0;
+    boolean docs = true;
+    Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--full" -> full = true;
+        case "--smoke" -> full = false;
+        case "--only" -> {
+          for (String s : args[++i].split(",")) {
+            only.add(s.trim().toUpperCase());
+          }
+        }
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--no-docs" -> docs = false;
+        case "-h", "--help" -> {
+          usage();
+          return;
+        }
+        default -> {
+          System.err.println("unknown option " + args[i]);
+          usage();
+          System.exit(64);
+        }
+      }
+    }
+    for (String s : only) {
+      if (!List.of("S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8").contains(s)) {
+        System.err.println("--only takes S1..S8, got " + s);
+        System.exit(64);
+      }
+    }
+    int status = Bench.run(new Options(full, only, reps, docs, root));
+    System.exit(status);
+  }
+
+  private static void usage() {
+    System.out.println("""
+        bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--no-docs]
+          --smoke   about two minutes of load, one repetition (the default)
+          --full    three repetitions, long windows, S4 at 200k and 500k, the ten-minute S7 soak
+          --only    run these scenarios (S1 is added when another needs its rate; S2 when S5 needs its p99)
+          --reps    override the number of repetitions
+          --no-docs write bench/results/<id>.json only, leave docs/performance.md alone""");
+  }
+}

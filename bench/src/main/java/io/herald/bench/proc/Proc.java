@@ -1,0 +1,105 @@
+package io.herald.bench.proc;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What Linux says about a process, from {@code /proc}: CPU time from {@code /proc/<pid>/stat} (user + system, in
+ * clock ticks of 10 ms) and resident memory from {@code /proc/<pid>/status}. Tick resolution is why every CPU figure
+ * in the harness is taken over windows of seconds, never per request.
+ */
+public final class Proc {
+  /** USER_HZ: 100 on every Linux this harness targets; checked once with getconf. */
+  private static final long TICKS_PER_SECOND = ticksPerSecond();
+
+  private Proc() {}
+
+  /** Clock ticks (as in /proc stat files) to microseconds. */
+  public static long ticksToMicros(long ticks) {
+    return ticks * 1_000_000 / TICKS_PER_SECOND;
+  }
+
+  /** CPU time of {@code pid} (all its threads), plus that of children it has reaped when {@code withReaped}. */
+  public static long cpuMicros(long pid, boolean withReaped) {
+    String[] f = statFields(pid);
+    if (f == null) {
+      return 0;
+    }
+    // Fields after "(comm)": f[0] is field 3 (state); utime is field 14, stime 15, cutime 16, cstime 17.
+    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    if (withReaped) {
+      ticks += Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+    return ticks * 1_000_000 / TICKS_PER_SECOND;
+  }
+
+  /**
+   * CPU time of {@code pid} and every live descendant, including what they reaped (PostgreSQL's postmaster reaps
+   * its backends, so exited backends still count).
+   */
+  public static long treeCpuMicros(long pid) {
+    long total = cpuMicros(pid, true);
+    for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
+      total += cpuMicros(child.pid(), true);
+    }
+    return total;
+  }
+
+  /** Resident set size in bytes, 0 when the process is gone. */
+  public static long rssBytes(long pid) {
+    return statusKb(pid, "VmRSS:") * 1024;
+  }
+
+  /** Peak resident set size ("high water mark") in bytes. */
+  public static long peakRssBytes(long pid) {
+    return statusKb(pid, "VmHWM:") * 1024;
+  }
+
+  /** RSS of {@code pid} and its live descendants (PostgreSQL shares buffers, so this double-counts shared pages). */
+  public static long treeRssBytes(long pid) {
+    long total = rssBytes(pid);
+    for (ProcessHandle child : ProcessHandle.of(pid).map(p -> p.descendants().toList()).orElse(List.of())) {
+      total += rssBytes(child.pid());
+    }
+    return total;
+  }
+
+  private static long statusKb(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+        if (line.startsWith(field)) {
+          return Long.parseLong(line.substring(field.length()).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone
+    }
+    return 0;
+  }
+
+  private static String[] statFields(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static long ticksPerSecond() {
+    try {
+      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).trim();
+      p.waitFor(5, TimeUnit.SECONDS);
+      return Long.parseLong(out);
+    } catch (IOException | RuntimeException e) {
+      return 100;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 100;
+    }
+  }
+}

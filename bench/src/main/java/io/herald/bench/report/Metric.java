@@ -1,0 +1,167 @@
+package io.herald.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One number the report tracks across repetitions, read (or derived, for ratios) from a repetition's results. Ratios
+ * are computed within a repetition, from numbers measured minutes apart on the same machine, before taking medians.
+ */
+public record Metric(String id, String group, String label, String unit, ToDoubleFunction<Map<String, Object>> read) {
+
+  /** Every metric, in report order. */
+  public static List<Metric> all() {
+    List<Metric> m = new ArrayList<>();
+    m.add(new Metric("raw.rate", "Baselines", "R_raw: keep-alive POSTs/s into the sink", "req/s",
+        r -> num(r, "baselines", "raw", "requestsPerSecond")));
+    m.add(new Metric("raw.cpu", "Baselines", "CPU per raw sink request (sink + generator)", "µs",
+        r -> num(r, "baselines", "raw", "cpuMicrosPerRequest")));
+    m.add(new Metric("fsync.rate", "Baselines", "fdatasync rate of the data directory", "syncs/s",
+        r -> num(r, "baselines", "fsync", "syncsPerSecond")));
+    m.add(new Metric("pg.commits1", "Baselines", "PostgreSQL durable commits/s, 1 connection", "commits/s",
+        r -> num(r, "baselines", "pgCommits", "oneConnectionCommitsPerSecond")));
+    m.add(new Metric("pg.commits16", "Baselines", "PostgreSQL durable commits/s, 16 connections", "commits/s",
+        r -> num(r, "baselines", "pgCommits", "sixteenConnectionsCommitsPerSecond")));
+    for (String store : new String[] {"embedded", "postgres"}) {
+      String s = store.equals("embedded") ? "e" : "p";
+      String g = "S1 saturation (" + store + ")";
+      m.add(new Metric("s1" + s + ".rate", g, "sustained deliveries/s", "/s",
+          r -> num(r, "S1", store, "deliveriesPerSecond")));
+      m.add(new Metric("s1" + s + ".ratio", g, "E2E / R_raw", "x", r -> num(r, "S1", store, "deliveriesPerSecond")
+          / num(r, "baselines", "raw", "requestsPerSecond")));
+      m.add(new Metric("s1" + s + ".cpu", g, "CPU per delivery, all processes", "µs",
+          r -> num(r, "S1", store, "cpuMicrosPerDelivery", "all")));
+      m.add(new Metric("s1" + s + ".cpuHerald", g, "CPU per delivery, Herald process", "µs",
+          r -> num(r, "S1", store, "cpuMicrosPerDelivery", "herald")));
+      m.add(new Metric("s1" + s + ".cpuRatio", g, "CPU per delivery / CPU per raw request", "x",
+          r -> num(r, "S1", store, "cpuMicrosPerDelivery", "all") / num(r, "baselines", "raw", "cpuMicrosPerRequest")));
+      if (store.equals("embedded")) {
+        m.add(new Metric("s1e.commits", g, "commits per delivery (fsyncs per delivery x the WAL's share of them; "
+            + "without the strace pass, every fsync: an upper bound)", "", r -> {
+              double share = walShare(r);
+              double all = num(r, "S1", "embedded", "fsyncsPerDelivery");
+              return Double.isNaN(share) ? all : all * share;
+            }));
+        m.add(new Metric("s1e.walShare", g, "share of fsyncs that sync the WAL (one per commit; strace pass)", "",
+            Metric::walShare));
+        m.add(new Metric("s1e.fsyncs", g, "fsync + fdatasync calls per delivery (perf)", "",
+            r -> num(r, "S1", "embedded", "fsyncsPerDelivery")));
+        m.add(new Metric("s1e.pwrites", g, "pwrite64 calls per delivery (perf)", "",
+            r -> num(r, "S1", "embedded", "pwritesPerDelivery")));
+      } else {
+        m.add(new Metric("s1p.cpuPg", g, "CPU per delivery, PostgreSQL", "µs",
+            r -> num(r, "S1", store, "cpuMicrosPerDelivery", "postgres")));
+        m.add(new Metric("s1p.commits", g, "commits (xact_commit) per delivery", "",
+            r -> num(r, "S1", store, "pgCommitsPerDelivery")));
+        m.add(new Metric("s1p.fsyncs", g, "WAL syncs (pg_stat_wal.wal_sync) per delivery", "",
+            r -> num(r, "S1", store, "pgWalSyncsPerDelivery")));
+      }
+      m.add(new Metric("s1" + s + ".warmup", g, "warm-up of the fresh Herald until its rate was stable", "s",
+          r -> num(r, "S1", store + "Warmup", "seconds")));
+      m.add(new Metric("s1" + s + ".ingestP99", g, "ingest p99 (send to 202)", "ms",
+          r -> num(r, "S1", store, "ingestLatencyMs", "p99")));
+      m.add(new Metric("s1" + s + ".e2eP50", g, "ingest-to-delivered p50 at saturation", "ms",
+          r -> num(r, "S1", store, "e2eLatencyMs", "p50")));
+      m.add(new Metric("s1" + s + ".idleRss", g, "Herald RSS, idle", "MB",
+          r -> num(r, "S1", store, "idleMemory", "rssMB")));
+      m.add(new Metric("s1" + s + ".idleHeap", g, "Herald heap used, idle", "MB",
+          r -> num(r, "S1", store, "idleMemory", "heapUsedMB")));
+      m.add(new Metric("s1" + s + ".peakRss", g, "Herald RSS, S1 peak", "MB", r -> num(r, "S1", store, "peakRssMB")));
+      m.add(new Metric("s1" + s + ".peakHeap", g, "Herald heap used / committed at S1 end", "MB",
+          r -> num(r, "S1", store, "heapUsedMB")));
+      m.add(new Metric("s1" + s + ".peakHeapCommitted", g, "Herald heap committed at S1 end", "MB",
+          r -> num(r, "S1", store, "heapCommittedMB")));
+      String g2 = "S2 latency, open loop (" + store + ")";
+      for (String rate : new String[] {"rate1000", "rateHalfS1"}) {
+        String at = rate.equals("rate1000") ? "1,000/s" : "50% of S1";
+        String k = "s2" + s + (rate.equals("rate1000") ? ".k" : ".half");
+        if (rate.equals("rateHalfS1")) {
+          m.add(new Metric(k + ".rate", g2, "rate at 50% of S1", "/s", r -> num(r, "S2", store, rate, "targetRate")));
+        }
+        m.add(new Metric(k + ".p50", g2, "p50 at " + at, "ms", r -> num(r, "S2", store, rate, "e2eLatencyMs", "p50")));
+        m.add(new Metric(k + ".p99", g2, "p99 at " + at, "ms", r -> num(r, "S2", store, rate, "e2eLatencyMs", "p99")));
+        m.add(new Metric(k + ".p999", g2, "p99.9 at " + at, "ms",
+            r -> num(r, "S2", store, rate, "e2eLatencyMs", "p999")));
+        m.add(new Metric(k + ".ingestP99", g2, "ingest p99 at " + at, "ms",
+            r -> num(r, "S2", store, rate, "ingestLatencyMs", "p99")));
+      }
+    }
+    for (int fan : new int[] {10, 100}) {
+      String k = "fanOut" + fan;
+      String g = "S3 fan-out (embedded)";
+      m.add(new Metric("s3." + fan + ".rate", g, "1 to " + fan + ": deliveries/s", "/s",
+          r -> num(r, "S3", k, "deliveriesPerSecond")));
+      m.add(new Metric("s3." + fan + ".vsS1", g, "1 to " + fan + ": deliveries/s vs S1", "x",
+          r -> num(r, "S3", k, "deliveriesPerSecond") / num(r, "S1", "embedded", "deliveriesPerSecond")));
+      m.add(new Metric("s3." + fan + ".ingestVsS1", g, "1 to " + fan + ": ingest p99 vs S1", "x",
+          r -> num(r, "S3", k, "ingestLatencyMs", "p99") / num(r, "S1", "embedded", "ingestLatencyMs", "p99")));
+    }
+    String g4 = "S4 retry backlog (embedded)";
+    m.add(new Metric("s4.messages", g4, "backlog (messages accepted while the sink answered 503)", "",
+        r -> num(r, "S4", "messages")));
+    m.add(new Metric("s4.drain", g4, "drain rate", "/s", r -> num(r, "S4", "drainPerSecond")));
+    m.add(new Metric("s4.vsS1", g4, "drain rate vs S1", "x",
+        r -> num(r, "S4", "drainPerSecond") / num(r, "S1", "embedded", "deliveriesPerSecond")));
+    m.add(new Metric("s4.scale", g4, "rate at full backlog vs at about a tenth of it", "x",
+        r -> num(r, "S4", "fullVsTenthBacklog")));
+    m.add(new Metric("s4.scale500k", g4, "rate at 500k backlog vs at 50k", "x",
+        r -> num(r, "S4scale", "fullVsTenthBacklog")));
+    for (String v : new String[] {"fail", "slow"}) {
+      String g = "S5 isolation (embedded)";
+      String what = v.equals("fail") ? "one endpoint answers 503" : "one endpoint answers in 2 s";
+      m.add(new Metric("s5." + v + ".p99", g, what + ": healthy p99", "ms",
+          r -> num(r, "S5", v, "e2eLatencyMs", "p99")));
+      m.add(new Metric("s5." + v + ".vsS2", g, what + ": healthy p99 vs S2", "x",
+          r -> num(r, "S5", v, "e2eLatencyMs", "p99") / num(r, "S2", "embedded", "rateHalfS1", "e2eLatencyMs", "p99")));
+    }
+    String g6 = "S6 two processes (postgres)";
+    m.add(new Metric("s6.rate", g6, "two processes: deliveries/s", "/s",
+        r -> num(r, "S6", "saturation", "deliveriesPerSecond")));
+    m.add(new Metric("s6.vsOne", g6, "two processes vs one (S1 postgres)", "x",
+        r -> num(r, "S6", "saturation", "deliveriesPerSecond") / num(r, "S1", "postgres", "deliveriesPerSecond")));
+    m.add(new Metric("s6.lost", g6, "lost after kill -9", "", r -> num(r, "S6", "kill", "delivery", "lost")));
+    m.add(new Metric("s6.dup", g6, "duplicates after kill -9", "",
+        r -> num(r, "S6", "kill", "delivery", "duplicates")));
+    m.add(new Metric("s6.redelivery", g6, "redelivery delay after kill -9 (lease 10 s)", "s",
+        r -> num(r, "S6", "kill", "redeliveryDelaySeconds")));
+    m.add(new Metric("s7.ratio", "S7 soak (postgres)", "last-minute vs first-minute throughput", "x",
+        r -> num(r, "S7", "lastVsFirstThroughput")));
+    m.add(new Metric("s7.p99ratio", "S7 soak (postgres)", "last-minute vs first-minute p99", "x",
+        r -> num(r, "S7", "lastVsFirstP99")));
+    String g8 = "S8 naive baseline (db-scheduler)";
+    m.add(new Metric("s8.rate", g8, "naive: deliveries/s", "/s", r -> num(r, "S8", "deliveriesPerSecond")));
+    m.add(new Metric("s8.cpu", g8, "naive: CPU per delivery, all processes", "µs",
+        r -> num(r, "S8", "cpuMicrosPerDelivery", "all")));
+    m.add(new Metric("s8.embedded", g8, "Herald S1 (embedded) / naive", "x",
+        r -> num(r, "S1", "embedded", "deliveriesPerSecond") / num(r, "S8", "deliveriesPerSecond")));
+    m.add(new Metric("s8.postgres", g8, "Herald S1 (postgres) / naive", "x",
+        r -> num(r, "S1", "postgres", "deliveriesPerSecond") / num(r, "S8", "deliveriesPerSecond")));
+    return m;
+  }
+
+  private static double walShare(Map<String, Object> r) {
+    return num(r, "S1", "embeddedAccounting", "walSyncs") / num(r, "S1", "embeddedAccounting", "fsyncCalls");
+  }
+
+  /** Adds {@code value} under {@code key} to the map at {@code parent.get(child)} when that is a map. */
+  @SuppressWarnings("unchecked")
+  public static void put(Map<String, Object> parent, Object value, String child, String key) {
+    if (parent.get(child) instanceof Map<?, ?> m && !m.containsKey("error")) {
+      ((Map<String, Object>) m).put(key, value);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  public static double num(Map<String, Object> m, String... path) {
+    Object o = m;
+    for (String p : path) {
+      if (!(o instanceof Map<?, ?> map) || !map.containsKey(p)) {
+        return Double.NaN;
+      }
+      o = ((Map<String, Object>) map).get(p);
+    }
+    return o instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+}

@@ -1,0 +1,182 @@
+package io.herald.bench.scenario;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.bench.load.Load;
+import io.herald.bench.pg.Postgres;
+import io.herald.bench.proc.Jcmd;
+import io.herald.bench.proc.Proc;
+import io.herald.bench.proc.SyscallCounter;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+
+/** The two measurement shapes every scenario is built from: saturation and an open-loop rate. */
+final class Measure {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Measure() {}
+
+  /** CPU sources: each named process, the harness itself (the load generator) and PostgreSQL when used. */
+  static Map<String, LongSupplier> cpu(Context ctx, Map<String, Long> processes, boolean postgres) {
+    Map<String, LongSupplier> m = new LinkedHashMap<>();
+    processes.forEach((name, pid) -> m.put(name, () -> Proc.cpuMicros(pid, false)));
+    long sinkPid = ctx.sink.pid();
+    m.put("sink", () -> Proc.cpuMicros(sinkPid, false));
+    long self = ProcessHandle.current().pid();
+    m.put("loadgen", () -> Proc.cpuMicros(self, false));
+    if (postgres) {
+      m.put("postgres", () -> {
+        try {
+          return ctx.pg().cpuMicros();
+        } catch (IOException e) {
+          return 0;
+        }
+      });
+    }
+    return m;
+  }
+
+  /**
+   * Saturation: closed loop with the backlog cap, a short ramp, then a window in which deliveries, CPU, latency and
+   * whatever {@code o} asks for are measured while the load runs.
+   */
+  static Map<String, Object> saturate(Context ctx, Load load, Map<String, LongSupplier> cpu, Observe o,
+      double seconds) throws IOException {
+    double ramp = ctx.mode.rampSeconds();
+    Load.Phase phase = load.start(Load.Spec.closed(ctx.mode.saturationConnections(), o.backlogCap(),
+        ramp + seconds + 60));
+    try {
+      Context.sleep(ramp);
+      load.ingestInterval();
+      ctx.sink.resetLatency();
+      Postgres pg = o.database() == null ? null : ctx.pg();
+      if (o.onStart() != null) {
+        o.onStart().run();
+      }
+      SyscallCounter sys = o.syscallPid() > 0 ? SyscallCounter.start(o.syscallPid(), seconds,
+          ctx.runDir.resolve("logs/perf-" + System.nanoTime() + ".txt")) : null;
+      Snapshot a = Snapshot.take(ctx.sink, cpu, pg, o.database(), load);
+      Map<String, Object> m;
+      try (RssSampler rss = o.memoryPid() > 0 ? new RssSampler(o.memoryPid(), seconds + 10) : null) {
+        Context.sleep(seconds);
+        Snapshot b = Snapshot.take(ctx.sink, cpu, pg, o.database(), load);
+        m = a.until(b);
+        m.put("ingestLatencyMs", latency(load.ingestInterval()));
+        m.put("e2eLatencyMs", latency(ctx.sink.latency("", -1)));
+        if (o.memoryPid() > 0) {
+          Jcmd.Heap heap = Jcmd.heap(o.memoryPid());
+          m.put("peakRssMB", mb(Math.max(rss.max(), Proc.rssBytes(o.memoryPid()))));
+          m.put("heapUsedMB", mb(heap.used()));
+          m.put("heapCommittedMB", mb(heap.committed()));
+        }
+        if (sys != null) {
+          Map<String, Long> calls = sys.counts();
+          double deliveries = num(m, "deliveries");
+          long syncs = calls.getOrDefault("fsync", 0L) + calls.getOrDefault("fdatasync", 0L);
+          m.put("syscalls", calls);
+          m.put("fsyncsPerDelivery", Snapshot.round(syncs / deliveries, 4));
+          m.put("pwritesPerDelivery", Snapshot.round(calls.getOrDefault("pwrite64", 0L) / deliveries, 2));
+        }
+        if (o.onEnd() != null) {
+          o.onEnd().run();
+        }
+      }
+      problems(m, load);
+      m.put("connections", ctx.mode.saturationConnections());
+      m.put("backlogCapDeliveries", o.backlogCap());
+      return m;
+    } finally {
+      phase.stop();
+      phase.await();
+    }
+  }
+
+  /** Open loop at {@code rate} messages/s: warm-up, then a measured window; the load ends with the window. */
+  static Map<String, Object> openLoop(Context ctx, Load load, double rate, Map<String, LongSupplier> cpu,
+      String database, double seconds, String excludeFromLatency) throws IOException {
+    double ramp = ctx.mode.rampSeconds();
+    Load.Phase phase = load.start(Load.Spec.open(ctx.mode.openLoopConnections(), rate, ramp + seconds + 0.2));
+    try {
+      Context.sleep(ramp);
+      load.ingestInterval();
+      ctx.sink.resetLatency();
+      Postgres pg = database == null ? null : ctx.pg();
+      long late0 = load.late();
+      Snapshot a = Snapshot.take(ctx.sink, cpu, pg, database, load);
+      Context.sleep(seconds);
+      Snapshot b = Snapshot.take(ctx.sink, cpu, pg, database, load);
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("targetRate", Snapshot.round(rate, 1));
+      m.putAll(a.until(b));
+      m.put("e2eLatencyMs", latency(ctx.sink.latency(excludeFromLatency, -1)));
+      m.put("ingestLatencyMs", latency(load.ingestInterval()));
+      m.put("lateSends", load.late() - late0);
+      problems(m, load);
+      return m;
+    } finally {
+      phase.stop();
+      phase.await();
+    }
+  }
+
+  /** Waits (bounded) until the sink has every accepted delivery, so the next phase starts from an empty queue. */
+  static void settle(Context ctx, Load load, Monitor monitor, double timeoutSeconds) {
+    long deadline = System.nanoTime() + (long) (timeoutSeconds * 1e9);
+    while (monitor.unique() < load.acceptedDeliveries() && System.nanoTime() < deadline) {
+      Context.sleep(0.05);
+    }
+  }
+
+  /** Requests Herald refused or that failed, with the last reason: a run where these are not 0 needs a look. */
+  static void problems(Map<String, Object> m, Load load) {
+    m.put("requestsRefused", load.refused());
+    m.put("requestsFailed", load.errors());
+    if (load.refused() + load.errors() > 0) {
+      m.put("lastRequestProblem", load.lastError());
+    }
+  }
+
+  static Map<String, Object> latency(Histogram h) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("count", h.getTotalCount());
+    m.put("p50", ms(h.getValueAtPercentile(50)));
+    m.put("p90", ms(h.getValueAtPercentile(90)));
+    m.put("p99", ms(h.getValueAtPercentile(99)));
+    m.put("p999", ms(h.getValueAtPercentile(99.9)));
+    m.put("max", ms(h.getMaxValue()));
+    return m;
+  }
+
+  static Map<String, Object> latency(String sinkJson) throws IOException {
+    JsonNode n = JSON.readTree(sinkJson);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("count", n.get("count").asLong());
+    for (String p : new String[] {"p50", "p90", "p99", "p999", "max"}) {
+      m.put(p, ms(n.get(p).asLong()));
+    }
+    return m;
+  }
+
+  private static double ms(long micros) {
+    return Snapshot.round(micros / 1000.0, 3);
+  }
+
+  static double mb(long bytes) {
+    return bytes < 0 ? -1 : Snapshot.round(bytes / (1024.0 * 1024.0), 1);
+  }
+
+  @SuppressWarnings("unchecked")
+  static double num(Map<String, Object> m, String... path) {
+    Object o = m;
+    for (String p : path) {
+      if (!(o instanceof Map<?, ?> map) || !map.containsKey(p)) {
+        return Double.NaN;
+      }
+      o = ((Map<String, Object>) map).get(p);
+    }
+    return o instanceof Number n ? n.doubleValue() : Double.NaN;
+  }
+}
