@@ -14,11 +14,11 @@ public record Mode(String name, int reps, double rawSeconds, double fsyncSeconds
     double s6KillSeconds, double s7Seconds, double s8Seconds, double profileSeconds) {
 
   public static Mode smoke() {
-    return new Mode("smoke", 1, 4, 2, 2, 10, 30, 2, 6, 0, 5, 5, 20_000, 0, 5, 5, 4, 0, 6, 6);
+    return new Mode("smoke", 1, 4, 2, 2, 15, 30, 2, 6, 0, 5, 5, 20_000, 0, 5, 5, 4, 0, 6, 10);
   }
 
   public static Mode full() {
-    return new Mode("full", 3, 10, 5, 5, 20, 90, 5, 30, 15, 30, 20, 200_000, 500_000, 30, 20, 10, 600, 20, 30);
+    return new Mode("full", 3, 10, 5, 5, 45, 120, 5, 30, 15, 30, 20, 200_000, 500_000, 30, 20, 10, 600, 20, 30);
   }
 
   public Mode withReps(int n) {
