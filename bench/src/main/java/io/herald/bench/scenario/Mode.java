@@ -27,6 +27,13 @@ public record Mode(String name, int reps, double rawSeconds, double fsyncSeconds
         s6KillSeconds, s7Seconds, s8Seconds, profileSeconds);
   }
 
+  /** Every measurement window (not warm-ups, baselines or S4's sizes) multiplied by {@code f}. */
+  public Mode withWindowScale(double f) {
+    return new Mode(name, reps, rawSeconds, fsyncSeconds, pgSeconds, warmMinSeconds, warmMaxSeconds, rampSeconds,
+        s1Seconds * f, accountingSeconds * f, s2Seconds * f, s3Seconds * f, s4Messages, s4ScaleMessages, s5Seconds * f,
+        s6Seconds * f, s6KillSeconds * f, s7Seconds, s8Seconds * f, profileSeconds * f);
+  }
+
   public Mode withSoak(double seconds) {
     return new Mode(name, reps, rawSeconds, fsyncSeconds, pgSeconds, warmMinSeconds, warmMaxSeconds, rampSeconds,
         s1Seconds, accountingSeconds, s2Seconds, s3Seconds, s4Messages, s4ScaleMessages, s5Seconds, s6Seconds,
