@@ -59,6 +59,9 @@ final class Bench {
     if (o.reps() > 0) {
       mode = mode.withReps(o.reps());
     }
+    if (o.windowScale() != 1) {
+      mode = mode.withWindowScale(o.windowScale());
+    }
     Set<String> sel = selection(o.only(), o.full());
     if (sel.contains("S7") && mode.s7Seconds() <= 0) {
       mode = mode.withSoak(120);
@@ -117,6 +120,8 @@ final class Bench {
     results.put("lostTotal", lost);
     results.put("duplicatesTotal", Summary.sumKey(reps, "duplicates"));
     results.put("badSignaturesTotal", Summary.sumKey(reps, "badSignatures"));
+    List<String> errors = Summary.errors(results);
+    results.put("errors", errors);
     results.put("settings", MarkdownReport.settings(HeraldSettings.shown(), pgSettings, Map.of(
         "saturation", mode.saturationConnections() + " closed-loop connections, backlog cap " + mode.backlogCap()
             + " deliveries", "openLoop", mode.openLoopConnections() + " connections", "payload", "256 bytes",
@@ -129,7 +134,8 @@ final class Bench {
       MarkdownReport.write(o.root().resolve("docs/performance.md"), results, summary, targets);
     }
     print(summary, targets, lost, json);
-    return lost > 0 || Summary.sumKey(reps, "badSignatures") > 0 ? 2 : 0;
+    errors.forEach(e -> System.out.println("INCOMPLETE: " + e));
+    return lost > 0 || Summary.sumKey(reps, "badSignatures") > 0 ? 2 : errors.isEmpty() ? 0 : 3;
   }
 
   private static void repetition(Context ctx, Set<String> sel, Map<String, Object> rep, int r, boolean pg,
@@ -157,26 +163,26 @@ final class Bench {
       try (HeraldProcess h = ctx.herald("embedded", Store.EMBEDDED, Map.of(), List.of(), null)) {
         Map<String, Object> idle = S1Saturation.idleMemory(ctx, h);
         s1.put("embeddedWarmup", Warmup.run(ctx, h));
-        s1.put("embedded", step("S1 embedded", () -> S1Saturation.run(ctx, h, Store.EMBEDDED)));
+        s1.put("embedded", on(h, "S1 embedded", () -> S1Saturation.run(ctx, h, Store.EMBEDDED)));
         Metric.put(s1, idle, "embedded", "idleMemory");
         double rate = Metric.num(rep, "S1", "embedded", "deliveriesPerSecond");
         if (sel.contains("S2")) {
-          s2.put("embedded", step("S2 embedded", () -> S2Latency.run(ctx, h, Store.EMBEDDED, need(rate))));
+          s2.put("embedded", on(h, "S2 embedded", () -> S2Latency.run(ctx, h, Store.EMBEDDED, need(rate))));
         }
         if (sel.contains("S3")) {
           Map<String, Object> s3 = new LinkedHashMap<>();
           rep.put("S3", s3);
-          s3.put("fanOut10", step("S3 fan-out 10", () -> S3FanOut.run(ctx, h, 10)));
-          s3.put("fanOut100", step("S3 fan-out 100", () -> S3FanOut.run(ctx, h, 100)));
+          s3.put("fanOut10", on(h, "S3 fan-out 10", () -> S3FanOut.run(ctx, h, 10)));
+          s3.put("fanOut100", on(h, "S3 fan-out 100", () -> S3FanOut.run(ctx, h, 100)));
         }
         if (sel.contains("S5")) {
           Map<String, Object> s5 = new LinkedHashMap<>();
           rep.put("S5", s5);
-          s5.put("fail", step("S5 one endpoint failing", () -> S5Isolation.run(ctx, h, "fail", need(rate) / 2)));
-          s5.put("slow", step("S5 one endpoint slow", () -> S5Isolation.run(ctx, h, "slow", need(rate) / 2)));
+          s5.put("fail", on(h, "S5 one endpoint failing", () -> S5Isolation.run(ctx, h, "fail", need(rate) / 2)));
+          s5.put("slow", on(h, "S5 one endpoint slow", () -> S5Isolation.run(ctx, h, "slow", need(rate) / 2)));
         }
         if (r == ctx.mode.reps()) {
-          results.put("profile", step("profile (JFR)", () -> Profile.run(ctx, h)));
+          results.put("profile", on(h, "profile (JFR)", () -> Profile.run(ctx, h)));
         }
         return null;
       } finally {
@@ -198,11 +204,11 @@ final class Bench {
         try (HeraldProcess h = ctx.herald("postgres", Store.POSTGRES, Map.of(), List.of(), null)) {
           Map<String, Object> idle = S1Saturation.idleMemory(ctx, h);
           s1.put("postgresWarmup", Warmup.run(ctx, h));
-          s1.put("postgres", step("S1 postgres", () -> S1Saturation.run(ctx, h, Store.POSTGRES)));
+          s1.put("postgres", on(h, "S1 postgres", () -> S1Saturation.run(ctx, h, Store.POSTGRES)));
           Metric.put(s1, idle, "postgres", "idleMemory");
           double rate = Metric.num(rep, "S1", "postgres", "deliveriesPerSecond");
           if (sel.contains("S2")) {
-            s2.put("postgres", step("S2 postgres", () -> S2Latency.run(ctx, h, Store.POSTGRES, need(rate))));
+            s2.put("postgres", on(h, "S2 postgres", () -> S2Latency.run(ctx, h, Store.POSTGRES, need(rate))));
           }
           return null;
         }
@@ -217,6 +223,26 @@ final class Bench {
     }
     if (sel.contains("S7") && r == 1) {
       rep.put("S7", step("S7 soak", () -> S7Soak.run(ctx, need(s1p))));
+    }
+  }
+
+  /**
+   * A step on a running Herald: fails (and is reported) when that process is gone before or after it, so a crash, or
+   * a process killed from outside, never reads as a fast, loss-free scenario.
+   */
+  private static Object on(HeraldProcess h, String name, Step step) {
+    return step(name, () -> {
+      requireAlive(h, name);
+      Object result = step.run();
+      requireAlive(h, name);
+      return result;
+    });
+  }
+
+  private static void requireAlive(HeraldProcess h, String name) {
+    if (!h.alive()) {
+      throw new IllegalStateException("Herald (pid " + h.pid() + ") is not running at \"" + name + "\"; see "
+          + h.log());
     }
   }
 

@@ -40,8 +40,8 @@ public final class MarkdownReport {
           .append(" at the start, ").append(run.get("loadAverageAtEnd")).append(" at the end). Use `bench/run --full` "
           + "for numbers to quote.\n\n");
     }
-    md.append("Run it: `bench/run --smoke` (one repetition, short windows, about four minutes here), `bench/run --full` "
-        + "(three repetitions, long windows and the ten-minute soak), `bench/run --only S1,S2`. See "
+    md.append("Run it: `bench/run --smoke` (one repetition, short windows, about five minutes here), "
+        + "`bench/run --full` (three repetitions, long windows and the ten-minute soak), `bench/run --only S1,S2`. See "
         + "[bench/README.md](../bench/README.md).\n\n");
 
     long lost = (long) results.get("lostTotal");
@@ -51,6 +51,13 @@ public final class MarkdownReport {
     md.append(lost == 0 && bad == 0 ? "**No delivery lost** " : "**RUN FAILED: " + lost + " deliveries lost** ")
         .append("(every accepted message checked against a sink that verified ").append("every signature; ")
         .append(bad).append(" bad signatures, ").append(dup).append(" duplicate deliveries in all). ");
+    List<String> errors = (List<String>) results.get("errors");
+    if (!errors.isEmpty()) {
+      md.append("**INCOMPLETE RUN: ").append(errors.size())
+          .append(" step(s) failed**, so some numbers are missing:\n\n");
+      errors.forEach(e -> md.append("- `").append(e.replace("`", "'")).append("`\n"));
+      md.append('\n');
+    }
     long pass = targets.stream().filter(t -> "pass".equals(t.get("verdict"))).count();
     long fail = targets.stream().filter(t -> "FAIL".equals(t.get("verdict"))).count();
     md.append(pass).append(" targets met, ").append(fail).append(" missed, ")

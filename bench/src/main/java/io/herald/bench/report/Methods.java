@@ -44,9 +44,9 @@ final class Methods {
         the WAL once; checkpoints also sync the database file. The full mode adds a pass under
         `strace -f --seccomp-bpf -e trace=fsync,fdatasync -y`, which names the file of each sync, and scales the perf
         count by the WAL's share (strace itself slows Herald down several times, so only the share is used; an
-        earlier smoke check found 98% of syncs on the WAL). PostgreSQL: `pg_stat_database.xact_commit` of Herald's database (every transaction, reads
-        included) and `pg_stat_wal.wal_sync` per delivery over the S1 window; statistics are flushed by backends
-        about once a second, so short windows are approximate.
+        earlier smoke check found 98% of syncs on the WAL). PostgreSQL: `pg_stat_database.xact_commit` of
+        Herald's database (every transaction, reads included) and `pg_stat_wal.wal_sync` per delivery over the S1
+        window; statistics are flushed by backends about once a second, so short windows are approximate.
       - **Memory.** Idle: Herald started, one endpoint created, three seconds idle, then VmRSS and
         `jcmd GC.heap_info`. Peak: the highest VmRSS sampled every 250 ms during S1's window, and heap at its end.
       - **S4.** HERALD_RETRY_SCHEDULE is empty, so each delivery's only attempt meets the sink's 503 and fails;

@@ -70,6 +70,29 @@ public final class Summary {
     return total;
   }
 
+  /** Every step that failed, as "path: message" (a step's result is {"error": message}). */
+  public static List<String> errors(Object tree) {
+    List<String> out = new ArrayList<>();
+    collectErrors(tree, "", out);
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void collectErrors(Object tree, String path, List<String> out) {
+    if (tree instanceof Map<?, ?> map) {
+      Map<String, Object> m = (Map<String, Object>) map;
+      if (m.get("error") instanceof String e) {
+        out.add(path + ": " + e);
+        return;
+      }
+      m.forEach((k, v) -> collectErrors(v, path.isEmpty() ? k : path + "." + k, out));
+    } else if (tree instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        collectErrors(list.get(i), path + "[" + i + "]", out);
+      }
+    }
+  }
+
   static double round(double v) {
     if (Double.isNaN(v)) {
       return v;

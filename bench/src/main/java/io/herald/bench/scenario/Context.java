@@ -100,6 +100,13 @@ public final class Context implements AutoCloseable {
     deleteTree(runDir.resolve("data"));
   }
 
+  /** Fails the step when a process it measured is gone (crashed, or killed from outside the harness). */
+  public static void requireAlive(io.herald.bench.proc.JavaProcess p, String what) {
+    if (!p.alive()) {
+      throw new IllegalStateException(what + " (pid " + p.pid() + ") exited during the scenario; see " + p.log());
+    }
+  }
+
   public static void log(String message) {
     System.out.println(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + "  " + message);
     System.out.flush();

@@ -142,6 +142,9 @@ final class Measure {
   static Map<String, Object> latency(Histogram h) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("count", h.getTotalCount());
+    if (h.getTotalCount() == 0) {
+      return m; // no percentiles of nothing: the report shows "not measured"
+    }
     m.put("p50", ms(h.getValueAtPercentile(50)));
     m.put("p90", ms(h.getValueAtPercentile(90)));
     m.put("p99", ms(h.getValueAtPercentile(99)));
@@ -154,6 +157,9 @@ final class Measure {
     JsonNode n = JSON.readTree(sinkJson);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("count", n.get("count").asLong());
+    if (n.get("count").asLong() == 0) {
+      return m;
+    }
     for (String p : new String[] {"p50", "p90", "p99", "p999", "max"}) {
       m.put(p, ms(n.get(p).asLong()));
     }

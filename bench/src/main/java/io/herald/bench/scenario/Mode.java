@@ -14,17 +14,24 @@ public record Mode(String name, int reps, double rawSeconds, double fsyncSeconds
     double s6KillSeconds, double s7Seconds, double s8Seconds, double profileSeconds) {
 
   public static Mode smoke() {
-    return new Mode("smoke", 1, 4, 2, 2, 10, 30, 2, 6, 0, 5, 5, 20_000, 0, 5, 5, 4, 0, 6, 6);
+    return new Mode("smoke", 1, 4, 2, 2, 15, 30, 2, 6, 0, 5, 5, 20_000, 0, 5, 5, 4, 0, 6, 10);
   }
 
   public static Mode full() {
-    return new Mode("full", 3, 10, 5, 5, 20, 90, 5, 30, 15, 30, 20, 200_000, 500_000, 30, 20, 10, 600, 20, 30);
+    return new Mode("full", 3, 10, 5, 5, 45, 120, 5, 30, 15, 30, 20, 200_000, 500_000, 30, 20, 10, 600, 20, 30);
   }
 
   public Mode withReps(int n) {
     return new Mode(name, n, rawSeconds, fsyncSeconds, pgSeconds, warmMinSeconds, warmMaxSeconds, rampSeconds,
         s1Seconds, accountingSeconds, s2Seconds, s3Seconds, s4Messages, s4ScaleMessages, s5Seconds, s6Seconds,
         s6KillSeconds, s7Seconds, s8Seconds, profileSeconds);
+  }
+
+  /** Every measurement window (not warm-ups, baselines or S4's sizes) multiplied by {@code f}. */
+  public Mode withWindowScale(double f) {
+    return new Mode(name, reps, rawSeconds, fsyncSeconds, pgSeconds, warmMinSeconds, warmMaxSeconds, rampSeconds,
+        s1Seconds * f, accountingSeconds * f, s2Seconds * f, s3Seconds * f, s4Messages, s4ScaleMessages, s5Seconds * f,
+        s6Seconds * f, s6KillSeconds * f, s7Seconds, s8Seconds * f, profileSeconds * f);
   }
 
   public Mode withSoak(double seconds) {

@@ -38,6 +38,7 @@ public final class S4RetryBacklog {
       m.put("drainWarmup", Map.of("messages", drainWarmup.get("messages"), "drainPerSecond",
           drainWarmup.get("drainPerSecond"), "delivery", drainWarmup.get("delivery")));
       cycle(ctx, h, messages, m);
+      Context.requireAlive(h, "Herald");
       return m;
     } finally {
       ctx.cleanData();

@@ -47,6 +47,8 @@ public final class S6TwoProcesses {
           Map<String, Object> sat = Measure.saturate(ctx, load, cpu,
               Observe.of(2 * ctx.mode.backlogCap()).database(database), ctx.mode.s6Seconds());
           sat.put("delivery", DeliveryCheck.await(ctx.sink, load, Set.of(), 120).toMap());
+          Context.requireAlive(a, "Herald A");
+          Context.requireAlive(b, "Herald B");
           out.put("saturation", sat);
         }
 
@@ -72,6 +74,7 @@ public final class S6TwoProcesses {
           k.put("requestsFailedByKill", load.errors());
           k.putAll(redelivery(ctx, load, seqAtKill, killedAt, resetAt));
           k.put("delivery", check.toMap());
+          Context.requireAlive(a, "Herald A (the survivor)");
           out.put("kill", k);
         }
       }

@@ -25,7 +25,9 @@ public final class S7Soak {
       out.put("warmup", Warmup.run(ctx, h));
       ctx.sink.reset(1, false);
       ctx.setupFanOut(h.port(), "s7", 1);
-      return soak(ctx, h, s1PgRate, out);
+      Map<String, Object> m = soak(ctx, h, s1PgRate, out);
+      Context.requireAlive(h, "Herald");
+      return m;
     }
   }
 

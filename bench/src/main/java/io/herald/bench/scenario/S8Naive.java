@@ -30,6 +30,7 @@ public final class S8Naive {
         m.put("design", "db-scheduler 16.7.0 one-time task per delivery on PostgreSQL, JDK HttpClient (blocking), "
             + "32 threads, lock-and-fetch polling, immediate execution");
         m.put("delivery", DeliveryCheck.await(ctx.sink, load, Set.of(), 180).toMap());
+        Context.requireAlive(naive, "the naive server");
         return m;
       }
     }
