@@ -1,13 +1,18 @@
 package io.herald.server.delivery;
 
 import io.herald.server.store.Database;
+import io.herald.server.store.HotStatements;
 import io.herald.server.store.Ids;
 import io.herald.server.store.Rows;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /**
  * The delivery queue. A pending row is due at {@code next_attempt_at}; a process claims it by setting
@@ -89,23 +94,47 @@ public final class DeliveryRepository {
    */
   public static boolean complete(Handle h, DeliveryTask task, String claimToken, AttemptRecord attempt, int status,
       Long nextAttemptAt, long now) {
-    h.createUpdate("""
-            INSERT INTO attempt (id, msg_id, endpoint_id, app_id, url, status, response_status_code, response,
-                                 response_duration_ms, trigger_type, created_at)
-            VALUES (:id, :msg, :ep, :app, :url, :status, :code, :response, :duration, :trigger, :now)""")
-        .bind("id", Ids.next("atmpt", now)).bind("msg", task.msgId()).bind("ep", task.endpointId())
-        .bind("app", task.appId()).bind("url", attempt.url()).bind("status", attempt.status())
-        .bind("code", attempt.statusCode()).bind("response", attempt.response())
-        .bind("duration", attempt.durationMs()).bind("trigger", task.manual() ? 1 : 0).bind("now", now)
-        .execute();
-    return h.createUpdate("""
-            UPDATE delivery SET status = :status, attempts = attempts + 1, next_attempt_at = :next,
-                                lease_until = NULL, claim_token = NULL, manual = 0, updated_at = :now
-            WHERE id = :id AND claim_token = :token""")
-        .bind("status", status).bind("next", nextAttemptAt).bind("now", now)
-        .bind("id", task.id()).bind("token", claimToken)
-        .execute() == 1;
+    try {
+      PreparedStatement insert = HotStatements.prepare(h, INSERT_ATTEMPT);
+      insert.setString(1, Ids.next("atmpt", now));
+      insert.setString(2, task.msgId());
+      insert.setString(3, task.endpointId());
+      insert.setString(4, task.appId());
+      insert.setString(5, attempt.url());
+      insert.setInt(6, attempt.status());
+      insert.setInt(7, attempt.statusCode());
+      insert.setString(8, attempt.response());
+      insert.setLong(9, attempt.durationMs());
+      insert.setInt(10, task.manual() ? 1 : 0);
+      insert.setLong(11, now);
+      insert.executeUpdate();
+      PreparedStatement update = HotStatements.prepare(h, FINISH_ATTEMPT);
+      update.setInt(1, status);
+      if (nextAttemptAt == null) {
+        update.setNull(2, Types.BIGINT);
+      } else {
+        update.setLong(2, nextAttemptAt);
+      }
+      update.setLong(3, now);
+      update.setLong(4, task.id());
+      update.setString(5, claimToken);
+      return update.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
+    }
   }
+
+  private static final String INSERT_ATTEMPT = """
+      INSERT INTO attempt (id, msg_id, endpoint_id, app_id, url, status, response_status_code, response,
+                           response_duration_ms, trigger_type, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+  /** Fenced on the claim token: a process that lost its claim changes nothing. */
+  private static final String FINISH_ATTEMPT = """
+      UPDATE delivery SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
+                          lease_until = NULL, claim_token = NULL, manual = 0, updated_at = ?
+      WHERE id = ? AND claim_token = ?""";
+
 
   /** Ends a delivery without an attempt (its endpoint was disabled or deleted, or its content removed). */
   public static void abandon(Handle h, long deliveryId, String claimToken, long now) {
