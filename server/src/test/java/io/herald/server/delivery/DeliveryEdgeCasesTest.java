@@ -209,4 +209,22 @@ class DeliveryEdgeCasesTest {
         .isEqualTo("fail"));
     assertThat(receiver.requests()).hasSize(1);
   }
+
+  @Test
+  void a_graceful_stop_finishes_attempts_in_flight_and_records_them() {
+    boot(Map.of());
+    receiver.on("/slow").delay(Duration.ofMillis(800)).respond(200);
+    endpoint("/slow");
+    String msg = send();
+    receiver.awaitCount(1, Duration.ofSeconds(5)); // the attempt is in flight: the answer comes 800 ms later
+
+    herald.restart(); // close() waits for it, then opens the same data directory again
+
+    var attempts = attemptsOf(msg);
+    assertThat(attempts).hasSize(1);
+    assertThat(attempts.get(0).path("status").asInt()).isZero();
+    assertThat(herald.get("/api/v1/app/acme/msg/" + msg + "/endpoint").json().path("data").get(0)
+        .path("statusText").asText()).isEqualTo("success");
+    assertThat(receiver.requests()).as("not sent again after the restart").hasSize(1);
+  }
 }
