@@ -191,7 +191,7 @@ public final class MarkdownReport {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("embedded store durability", "SQLite WAL, synchronous=FULL (fixed in Herald): a commit returns after fsync");
     m.put("PostgreSQL durability", postgres == null ? "(PostgreSQL not used)" : postgres.toString());
-    m.put("Herald settings", herald.toString() + " (all else default; S4: HERALD_RETRY_SCHEDULE=\"\"; S6: lease 10 s, "
+    m.put("Herald settings", herald.toString() + " (all else default; S4: HERALD_RETRY_SCHEDULE=\"\"; S6: lease 30 s, "
         + "delivery timeout 5 s)");
     m.put("Herald JVM", "java -jar herald.jar serve, no JVM flags (JDK defaults)");
     m.put("harness", harness.toString());
