@@ -37,10 +37,10 @@ public final class MarkdownReport {
       md.append("> **").append(mode.toUpperCase()).append(" RUN: noisy, indicative only.** One repetition with short "
           + "windows on a 2-core machine shared with other builds (load average ")
           .append(machine.get("loadAverageAtStart"))
-          .append(" at the start, ").append(run.get("loadAverageAtEnd")).append(" at the end). Use `bench/run --full` "
-          + "for numbers to quote.\n\n");
+          .append(" at the start, ").append(run.get("loadAverageAtEnd")).append(" at the end; the harness's own "
+          + "processes count in it). Use `bench/run --full` on a quiet machine for numbers to quote.\n\n");
     }
-    md.append("Run it: `bench/run --smoke` (one repetition, short windows, about five minutes here), "
+    md.append("Run it: `bench/run --smoke` (one repetition, short windows, five to six minutes here), "
         + "`bench/run --full` (three repetitions, long windows and the ten-minute soak), `bench/run --only S1,S2`. See "
         + "[bench/README.md](../bench/README.md).\n\n");
 
