@@ -44,6 +44,15 @@ public final class SinkProcess extends JavaProcess {
     ctl("latreset");
   }
 
+  /**
+   * Starts a new latency window that counts only messages meant to be sent from {@code fromNanos} on (this
+   * machine's CLOCK_MONOTONIC), wherever they arrive: read it after they all arrived, and a window's stragglers are
+   * in it while the previous window's are not.
+   */
+  public void resetLatency(long fromNanos) throws IOException {
+    ctl("latreset?from=" + fromNanos);
+  }
+
   /** Endpoint {@code endpoint} (-1: all) answers {@code status} after {@code delayMs}. */
   public void behave(int endpoint, int status, long delayMs) throws IOException {
     ctl("behave?ep=" + endpoint + "&status=" + status + "&delay=" + delayMs);

@@ -37,10 +37,10 @@ public final class MarkdownReport {
       md.append("> **").append(mode.toUpperCase()).append(" RUN: noisy, indicative only.** One repetition with short "
           + "windows on a 2-core machine shared with other builds (load average ")
           .append(machine.get("loadAverageAtStart"))
-          .append(" at the start, ").append(run.get("loadAverageAtEnd")).append(" at the end). Use `bench/run --full` "
-          + "for numbers to quote.\n\n");
+          .append(" at the start, ").append(run.get("loadAverageAtEnd")).append(" at the end; the harness's own "
+          + "processes count in it). Use `bench/run --full` on a quiet machine for numbers to quote.\n\n");
     }
-    md.append("Run it: `bench/run --smoke` (one repetition, short windows, about five minutes here), "
+    md.append("Run it: `bench/run --smoke` (one repetition, short windows, five to six minutes here), "
         + "`bench/run --full` (three repetitions, long windows and the ten-minute soak), `bench/run --only S1,S2`. See "
         + "[bench/README.md](../bench/README.md).\n\n");
 
@@ -191,7 +191,7 @@ public final class MarkdownReport {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("embedded store durability", "SQLite WAL, synchronous=FULL (fixed in Herald): a commit returns after fsync");
     m.put("PostgreSQL durability", postgres == null ? "(PostgreSQL not used)" : postgres.toString());
-    m.put("Herald settings", herald.toString() + " (all else default; S4: HERALD_RETRY_SCHEDULE=\"\"; S6: lease 10 s, "
+    m.put("Herald settings", herald.toString() + " (all else default; S4: HERALD_RETRY_SCHEDULE=\"\"; S6: lease 30 s, "
         + "delivery timeout 5 s)");
     m.put("Herald JVM", "java -jar herald.jar serve, no JVM flags (JDK defaults)");
     m.put("harness", harness.toString());

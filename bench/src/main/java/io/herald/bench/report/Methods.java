@@ -54,7 +54,7 @@ final class Methods {
         drain rate runs from the recover call to the last delivery. Rate "at full backlog" and "at a tenth" are
         measured over a tenth of that backlog (at least 2,000 deliveries) as the remaining backlog passes them.
       - **S5.** Healthy endpoints' p99 is compared with S2's p99 at the same total rate (50% of S1).
-      - **S6.** Two Herald processes on one database, lease 10 s and delivery timeout 5 s so that a dead
+      - **S6.** Two Herald processes on one database, lease 30 s and delivery timeout 5 s so that a dead
         process's claims expire quickly; redelivery delay is the time from the SIGKILL to the first delivery of the
         last message accepted before it.
       - **S8.** A separate JVM: JDK HttpServer ingest that schedules one db-scheduler 16.7.0 one-time task per

@@ -124,7 +124,7 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
     m.add(new Metric("s6.lost", g6, "lost after kill -9", "", r -> num(r, "S6", "kill", "delivery", "lost")));
     m.add(new Metric("s6.dup", g6, "duplicates after kill -9", "",
         r -> num(r, "S6", "kill", "delivery", "duplicates")));
-    m.add(new Metric("s6.redelivery", g6, "redelivery delay after kill -9 (lease 10 s)", "s",
+    m.add(new Metric("s6.redelivery", g6, "redelivery delay after kill -9 (lease 30 s)", "s",
         r -> num(r, "S6", "kill", "redeliveryDelaySeconds")));
     m.add(new Metric("s7.ratio", "S7 soak (postgres)", "last-minute vs first-minute throughput", "x",
         r -> num(r, "S7", "lastVsFirstThroughput")));

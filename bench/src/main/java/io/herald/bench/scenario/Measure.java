@@ -10,6 +10,7 @@ import io.herald.bench.proc.SyscallCounter;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
@@ -51,7 +52,7 @@ final class Measure {
     try {
       Context.sleep(ramp);
       load.ingestInterval();
-      ctx.sink.resetLatency();
+      ctx.sink.resetLatency(System.nanoTime());
       Postgres pg = o.database() == null ? null : ctx.pg();
       if (o.onStart() != null) {
         o.onStart().run();
@@ -65,7 +66,6 @@ final class Measure {
         Snapshot b = Snapshot.take(ctx.sink, cpu, pg, o.database(), load);
         m = a.until(b);
         m.put("ingestLatencyMs", latency(load.ingestInterval()));
-        m.put("e2eLatencyMs", latency(ctx.sink.latency("", -1)));
         if (o.memoryPid() > 0) {
           Jcmd.Heap heap = Jcmd.heap(o.memoryPid());
           m.put("peakRssMB", mb(Math.max(rss.max(), Proc.rssBytes(o.memoryPid()))));
@@ -87,6 +87,9 @@ final class Measure {
       problems(m, load);
       m.put("connections", ctx.mode.saturationConnections());
       m.put("backlogCapDeliveries", o.backlogCap());
+      phase.stop();
+      phase.await();
+      m.put("e2eLatencyMs", afterDrain(ctx, load, Set.of()));
       return m;
     } finally {
       phase.stop();
@@ -94,15 +97,34 @@ final class Measure {
     }
   }
 
+  /**
+   * Ingest-to-delivered percentiles of the messages sent during the window, read once they all arrived (bounded):
+   * reading at the window's end would leave out exactly the slowest ones.
+   */
+  private static Map<String, Object> afterDrain(Context ctx, Load load, Set<Integer> exclude) throws IOException {
+    long t0 = System.nanoTime();
+    DeliveryCheck c = DeliveryCheck.await(ctx.sink, load, exclude, 120);
+    Map<String, Object> m = latency(ctx.sink.latency(csv(exclude), -1));
+    m.put("drainAfterWindowSeconds", Snapshot.round((System.nanoTime() - t0) / 1e9, 2));
+    if (c.lost() > 0) {
+      m.put("stillMissingAtRead", c.lost());
+    }
+    return m;
+  }
+
+  private static String csv(Set<Integer> s) {
+    return String.join(",", s.stream().map(String::valueOf).toList());
+  }
+
   /** Open loop at {@code rate} messages/s: warm-up, then a measured window; the load ends with the window. */
   static Map<String, Object> openLoop(Context ctx, Load load, double rate, Map<String, LongSupplier> cpu,
-      String database, double seconds, String excludeFromLatency) throws IOException {
+      String database, double seconds, Set<Integer> excludeFromLatency) throws IOException {
     double ramp = ctx.mode.rampSeconds();
     Load.Phase phase = load.start(Load.Spec.open(ctx.mode.openLoopConnections(), rate, ramp + seconds + 0.2));
     try {
       Context.sleep(ramp);
       load.ingestInterval();
-      ctx.sink.resetLatency();
+      ctx.sink.resetLatency(System.nanoTime());
       Postgres pg = database == null ? null : ctx.pg();
       long late0 = load.late();
       Snapshot a = Snapshot.take(ctx.sink, cpu, pg, database, load);
@@ -111,10 +133,12 @@ final class Measure {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("targetRate", Snapshot.round(rate, 1));
       m.putAll(a.until(b));
-      m.put("e2eLatencyMs", latency(ctx.sink.latency(excludeFromLatency, -1)));
       m.put("ingestLatencyMs", latency(load.ingestInterval()));
       m.put("lateSends", load.late() - late0);
       problems(m, load);
+      phase.stop();
+      phase.await();
+      m.put("e2eLatencyMs", afterDrain(ctx, load, excludeFromLatency));
       return m;
     } finally {
       phase.stop();

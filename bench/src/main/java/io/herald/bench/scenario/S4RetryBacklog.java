@@ -92,8 +92,15 @@ public final class S4RetryBacklog {
         check = DeliveryCheck.await(ctx.sink, load, Set.of(), 120);
       }
       Snapshot after = Snapshot.take(ctx.sink, cpu, null, null, load);
+      long caughtUp = System.nanoTime() + 10_000_000_000L;
+      while (monitor.unique() < accepted && System.nanoTime() < caughtUp) {
+        Context.sleep(0.01); // the monitor polls on its own thread and may trail the check by a few polls
+      }
       long done = monitor.timeReached(accepted);
       long first = monitor.timeReached(1);
+      if (done < 0 || first < 0) {
+        throw new IllegalStateException("the sink's delivery count never reached " + accepted + " in the monitor");
+      }
       double drain = (done - recoverAt) / 1e9;
       m.put("drainSeconds", Snapshot.round(drain, 2));
       m.put("drainPerSecond", Snapshot.round(accepted / drain, 1));

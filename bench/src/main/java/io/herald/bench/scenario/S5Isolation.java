@@ -37,7 +37,7 @@ public final class S5Isolation {
       Load load = monitor.load(List.of(new Load.Target(h.port(), HeraldProcess.AUTH_HEADERS)),
           Routing.roundRobin(prefix, APPS));
       Map<String, Object> m = Measure.openLoop(ctx, load, rate, Measure.cpu(ctx, Map.of("herald", h.pid()), false),
-          null, ctx.mode.s5Seconds(), Integer.toString(BAD));
+          null, ctx.mode.s5Seconds(), Set.of(BAD));
       m.put("variant", variant);
       m.put("badEndpointLatencyMs", Measure.latency(ctx.sink.latency("", BAD)));
       m.put("delivery", DeliveryCheck.await(ctx.sink, load, Set.of(BAD), 120).toMap());

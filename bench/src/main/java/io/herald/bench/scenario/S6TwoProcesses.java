@@ -15,14 +15,16 @@ import java.util.Set;
  * S6 (PostgreSQL): two Herald processes on one database. First saturated like S1, the load split evenly over both
  * APIs; then at half of S1's rate, one process is killed with SIGKILL mid-run and the load moves to the survivor.
  * Nothing accepted may be lost; what the dead process held in memory is claimed by the survivor once its lease runs
- * out, so the redelivery delay is bounded by HERALD_LEASE_SECONDS, which is set short here (10 s; timeout 5 s).
+ * out, so the redelivery delay is bounded by HERALD_LEASE_SECONDS, which is set short here (30 s, with a 5 s
+ * delivery timeout; not shorter, because a delivery waits in memory only while more than the timeout is left of its
+ * lease, and at saturation deliveries can wait seconds).
  * During the kill phase the receiver takes 200 ms to answer, as real ones do, so the killed process does hold
  * deliveries in flight (received but not recorded: they come again, as duplicates) when it dies.
  */
 public final class S6TwoProcesses {
   static final long RECEIVER_DELAY_MS = 200;
   static final Map<String, String> SETTINGS = Map.of("HERALD_DELIVERY_TIMEOUT_SECONDS", "5",
-      "HERALD_LEASE_SECONDS", "10");
+      "HERALD_LEASE_SECONDS", "30");
 
   private S6TwoProcesses() {}
 
@@ -66,7 +68,7 @@ public final class S6TwoProcesses {
           b.kill9();
           load.markDead(1);
           phase.await();
-          DeliveryCheck check = DeliveryCheck.await(ctx.sink, load, Set.of(), 10 + 60);
+          DeliveryCheck check = DeliveryCheck.await(ctx.sink, load, Set.of(), 30 + 60);
           Map<String, Object> k = new LinkedHashMap<>();
           k.put("rate", Snapshot.round(rate, 1));
           k.put("receiverDelayMs", RECEIVER_DELAY_MS);

@@ -271,7 +271,7 @@ final class SinkServer {
         body = "ok".getBytes(StandardCharsets.US_ASCII);
       }
       case "latreset" -> {
-        state.resetLatency();
+        state.resetLatency(params.containsKey("from") ? Long.parseLong(params.get("from")) : Long.MIN_VALUE);
         body = "ok".getBytes(StandardCharsets.US_ASCII);
       }
       case "latency" -> {

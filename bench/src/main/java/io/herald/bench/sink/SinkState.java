@@ -32,6 +32,8 @@ final class SinkState {
   long raw;
   long badSignature;
   long malformed;
+  /** Latency is recorded only for messages meant to be sent at or after this instant (a window's start). */
+  long latencyFromNanos = Long.MIN_VALUE;
   final Histogram[] latency = new Histogram[MAX_ENDPOINTS];
 
   void reset(int width, boolean trackTimes) {
@@ -46,7 +48,12 @@ final class SinkState {
   }
 
   void resetLatency() {
+    resetLatency(Long.MIN_VALUE);
+  }
+
+  void resetLatency(long fromNanos) {
     Arrays.fill(latency, null);
+    latencyFromNanos = fromNanos;
   }
 
   /** Records a 2xx delivery of {@code seq} to {@code endpoint}, sent (intended) at {@code sentNanos}. */
@@ -76,11 +83,13 @@ final class SinkState {
     }
     if (c == 0) {
       unique++;
-      Histogram h = latency[endpoint];
-      if (h == null) {
-        h = latency[endpoint] = new Histogram(3_600_000_000L, 3);
+      if (sentNanos >= latencyFromNanos) {
+        Histogram h = latency[endpoint];
+        if (h == null) {
+          h = latency[endpoint] = new Histogram(3_600_000_000L, 3);
+        }
+        h.recordValue(Math.max(0, Math.min((nowNanos - sentNanos) / 1000, 3_600_000_000L)));
       }
-      h.recordValue(Math.max(0, Math.min((nowNanos - sentNanos) / 1000, 3_600_000_000L)));
     } else {
       duplicates++;
     }
