@@ -8,9 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -42,49 +42,79 @@ public final class DeliveryRepository {
         .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
   }
 
+  /** What one claim found: the deliveries now held, and how many due rows it looked at. */
+  public record Claimed(List<DeliveryTask> tasks, int scanned) {}
+
+  private record DueRow(long id, String msgId, String endpointId, String appId, int attempts, boolean manual,
+      String eventType, byte[] payload, String subject, Long sequence, boolean messageExists) {}
+
   /**
-   * Claims up to {@code limit} due deliveries whose lease is absent or expired, and loads their messages. Runs in the
-   * write transaction: on PostgreSQL the sub-select takes row locks with SKIP LOCKED so concurrent claimers never
-   * wait on each other or take the same row.
+   * Claims due deliveries whose lease is absent or expired, oldest first, with their messages. It looks at up to
+   * {@code limit} rows, skipping the endpoints in {@code skipEndpoints} (their lanes are full), and takes those that
+   * {@code admit} accepts: a lane that fills up during the claim leaves the rest of its rows in the table for
+   * later, so no endpoint's backlog can take the memory every other endpoint needs.
+   *
+   * <p>Runs in the write transaction. On PostgreSQL the select locks the rows it returns with SKIP LOCKED, so
+   * concurrent claimers never wait on each other or take the same row; SQLite has a single writer.
    */
-  public List<DeliveryTask> claimDue(Handle h, long now, long leaseUntil, String claimToken, int limit) {
-    List<Map<String, Object>> rows = h.createQuery("""
-            UPDATE delivery SET lease_until = :lease, claim_token = :token
-            WHERE id IN (SELECT id FROM delivery
-                         WHERE status = 1 AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until < :now)
-                         ORDER BY next_attempt_at LIMIT :limit""" + db.dialect().skipLocked + """
-            )
-            RETURNING id, msg_id, endpoint_id, app_id, attempts, manual""")
-        .bind("lease", leaseUntil).bind("token", claimToken).bind("now", now).bind("limit", limit)
-        .mapToMap().list();
-    if (rows.isEmpty()) {
-      return List.of();
+  public Claimed claimDue(Handle h, long now, long leaseUntil, String claimToken, int limit,
+      Collection<String> skipEndpoints, Predicate<String> admit) {
+    var query = h.createQuery("""
+            SELECT d.id, d.msg_id, d.endpoint_id, d.app_id, d.attempts, d.manual, m.id AS m_id,
+                   m.event_type, m.payload, m.subject, m.sequence
+            FROM delivery d LEFT JOIN message m ON m.id = d.msg_id
+            WHERE d.status = 1 AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now)"""
+            + (skipEndpoints.isEmpty() ? "" : " AND d.endpoint_id NOT IN (<skip>)") + """
+
+            ORDER BY d.next_attempt_at LIMIT :limit""" + db.dialect().claimLock)
+        .bind("now", now).bind("limit", limit);
+    if (!skipEndpoints.isEmpty()) {
+      query.bindList("skip", List.copyOf(skipEndpoints));
     }
-    Map<String, Object[]> messages = new HashMap<>();
-    h.createQuery("SELECT id, event_type, payload, subject, sequence FROM message WHERE id IN (<ids>)")
-        .bindList("ids", rows.stream().map(r -> (String) r.get("msg_id")).distinct().toList())
-        .map((rs, ctx) -> messages.put(rs.getString("id"), new Object[] {rs.getString("event_type"),
-            rs.getBytes("payload"), rs.getString("subject"), Rows.longOrNull(rs, "sequence")}))
-        .list();
+    List<DueRow> rows = query.map((rs, ctx) -> new DueRow(rs.getLong("id"), rs.getString("msg_id"),
+        rs.getString("endpoint_id"), rs.getString("app_id"), rs.getInt("attempts"), rs.getInt("manual") != 0,
+        rs.getString("event_type"), rs.getBytes("payload"), rs.getString("subject"), Rows.longOrNull(rs, "sequence"),
+        rs.getString("m_id") != null)).list();
     List<DeliveryTask> tasks = new ArrayList<>(rows.size());
-    for (Map<String, Object> r : rows) {
-      Object[] m = messages.get((String) r.get("msg_id"));
-      if (m == null || m[1] == null) {
-        // The message's content was deleted: there is nothing to send, so the delivery ends as failed here, and on
-        // an ordered endpoint the subject's next message may go.
-        abandon(h, ((Number) r.get("id")).longValue(), claimToken, now);
-        if (m != null && m[2] != null) {
-          Sequencing.releaseNext(h, (String) r.get("app_id"), (String) r.get("endpoint_id"), (String) m[2], now);
+    try {
+      PreparedStatement claim = null;
+      for (DueRow r : rows) {
+        if (r.payload() == null) {
+          // The message's content was deleted: there is nothing to send, so the delivery ends as failed here, and
+          // on an ordered endpoint the subject's next message may go.
+          h.createUpdate("""
+                  UPDATE delivery SET status = 2, next_attempt_at = NULL, lease_until = NULL, claim_token = NULL,
+                                      manual = 0, updated_at = :now
+                  WHERE id = :id""")
+              .bind("id", r.id()).bind("now", now).execute();
+          if (r.messageExists() && r.subject() != null) {
+            Sequencing.releaseNext(h, r.appId(), r.endpointId(), r.subject(), now);
+          }
+          continue;
         }
-        continue;
+        if (!admit.test(r.endpointId())) {
+          continue;
+        }
+        if (claim == null) {
+          claim = HotStatements.prepare(h, CLAIM);
+        }
+        claim.setLong(1, leaseUntil);
+        claim.setString(2, claimToken);
+        claim.setLong(3, r.id());
+        claim.addBatch();
+        tasks.add(new DeliveryTask(r.id(), r.msgId(), r.endpointId(), r.appId(), r.eventType(), r.payload(),
+            r.attempts(), r.manual(), leaseUntil, r.subject(), r.sequence()));
       }
-      tasks.add(new DeliveryTask(((Number) r.get("id")).longValue(), (String) r.get("msg_id"),
-          (String) r.get("endpoint_id"), (String) r.get("app_id"), (String) m[0], (byte[]) m[1],
-          ((Number) r.get("attempts")).intValue(), ((Number) r.get("manual")).intValue() != 0, leaseUntil,
-          (String) m[2], (Long) m[3]));
+      if (claim != null) {
+        claim.executeBatch();
+      }
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
     }
-    return tasks;
+    return new Claimed(tasks, rows.size());
   }
+
+  private static final String CLAIM = "UPDATE delivery SET lease_until = ?, claim_token = ? WHERE id = ?";
 
   /**
    * Records one attempt and moves the delivery on, fenced on the claim token. Returns false when another process

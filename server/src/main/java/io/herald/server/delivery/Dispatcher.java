@@ -12,8 +12,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +53,14 @@ public final class Dispatcher implements AutoCloseable {
 
   private static final class Lane {
     final ArrayDeque<DeliveryTask> queue = new ArrayDeque<>();
+    /** Taken from the queue and not yet settled: being sent, or its outcome being written. */
     int inFlight;
+    /** Work for this endpoint was left in the table because the lane was full; claim it when the lane drains. */
+    boolean spilled;
+
+    int held() {
+      return queue.size() + inFlight;
+    }
   }
 
   private final Database db;
@@ -60,6 +71,7 @@ public final class Dispatcher implements AutoCloseable {
   private final RetryPolicy retry;
   private final Clock clock;
   private final Settings settings;
+  private final int laneCap;
   private final String claimToken;
   private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
   private final Set<Long> held = ConcurrentHashMap.newKeySet();
@@ -80,6 +92,7 @@ public final class Dispatcher implements AutoCloseable {
     this.retry = retry;
     this.clock = clock;
     this.settings = settings;
+    this.laneCap = laneCap(settings);
     byte[] token = new byte[12];
     new SecureRandom().nextBytes(token);
     this.claimToken = "node_" + HexFormat.of().formatHex(token);
@@ -96,11 +109,35 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Whether fresh deliveries should be handed over in memory. Past this bound ingest leaves them unclaimed in the
-   * table, where the poller finds them as capacity frees up: memory stays bounded whatever the backlog.
+   * How many deliveries one endpoint may hold in memory, queued or in flight: four times its concurrency, enough to
+   * keep it busy between claims. Without a cap a slow endpoint's backlog would fill {@code maxInFlight} and every
+   * other endpoint's fresh deliveries would wait for the poller behind it.
    */
-  public boolean hasRoom() {
-    return inMemory.get() < settings.maxInFlight();
+  static int laneCap(Settings settings) {
+    return Math.min(settings.maxInFlight(), 4 * settings.maxInFlightPerEndpoint());
+  }
+
+  /**
+   * Whether a fresh delivery to {@code endpointId} should be handed over in memory. Past the global bound or its
+   * endpoint's, ingest leaves it unclaimed in the table, where the poller finds it as capacity frees up: memory stays
+   * bounded whatever the backlog, and one endpoint's backlog stays its own. The bound is soft: deliveries committed
+   * in one group are checked against the same count.
+   */
+  public boolean hasRoom(String endpointId) {
+    if (inMemory.get() >= settings.maxInFlight()) {
+      return false;
+    }
+    Lane lane = lanes.get(endpointId);
+    if (lane == null) {
+      return true;
+    }
+    synchronized (lane) {
+      if (lane.held() < laneCap) {
+        return true;
+      }
+      lane.spilled = true;
+      return false;
+    }
   }
 
   public void start() {
@@ -134,14 +171,17 @@ public final class Dispatcher implements AutoCloseable {
         long now = clock.millis();
         int limit = Math.min(room, CLAIM_BATCH);
         earliestRetry.set(Long.MAX_VALUE);
-        List<DeliveryTask> tasks = db.writes().execute(h -> deliveries.claimDue(h, now, leaseUntil(now), claimToken, limit));
-        submit(tasks);
-        if (tasks.size() == limit) {
+        List<String> full = fullLanes();
+        DeliveryRepository.Claimed claimed = db.writes().execute(h -> deliveries.claimDue(h, now, leaseUntil(now),
+            claimToken, limit, full, new Admission()));
+        submit(claimed.tasks());
+        if (claimed.scanned() == limit) {
           continue;
         }
-        long wait = Math.min(settings.pollInterval().toMillis(), nextDue() - clock.millis());
+        long wait = Math.min(settings.pollInterval().toMillis(), nextDue(full) - clock.millis());
         // Rows due but not claimed are locked by another process's claim right now (SKIP LOCKED): look again soon.
-        LockSupport.parkNanos(Math.max(wait, tasks.isEmpty() ? MIN_WAIT_MS : 0) * 1_000_000);
+        // Rows of full lanes are not counted as due: settle() wakes us when such a lane has drained.
+        LockSupport.parkNanos(Math.max(wait, claimed.tasks().isEmpty() ? MIN_WAIT_MS : 0) * 1_000_000);
       } catch (RuntimeException e) {
         log.warn("claiming due deliveries failed, retrying in {} ms: {}", settings.pollInterval().toMillis(), e.getMessage());
         LockSupport.parkNanos(settings.pollInterval().toNanos());
@@ -153,11 +193,59 @@ public final class Dispatcher implements AutoCloseable {
    * When the next known delivery is due: the earliest retry this process scheduled since the last claim, or the
    * earliest in the table (which covers retries scheduled before that, and by other processes).
    */
-  private long nextDue() {
-    long inTable = db.reads().withHandle(h -> h.createQuery(
-            "SELECT MIN(next_attempt_at) FROM delivery WHERE status = 1 AND lease_until IS NULL")
-        .mapTo(Long.class).findOne().orElse(null)) instanceof Long l ? l : Long.MAX_VALUE;
+  private long nextDue(List<String> skipEndpoints) {
+    long inTable = db.reads().withHandle(h -> {
+      var query = h.createQuery("SELECT MIN(next_attempt_at) FROM delivery WHERE status = 1 AND lease_until IS NULL"
+          + (skipEndpoints.isEmpty() ? "" : " AND endpoint_id NOT IN (<skip>)"));
+      if (!skipEndpoints.isEmpty()) {
+        query.bindList("skip", skipEndpoints);
+      }
+      return query.mapTo(Long.class).findOne().orElse(null);
+    }) instanceof Long l ? l : Long.MAX_VALUE;
     return Math.min(inTable, earliestRetry.get());
+  }
+
+  /** Endpoints whose lanes hold their cap: the poller leaves their rows in the table until they drain. */
+  private List<String> fullLanes() {
+    List<String> full = new ArrayList<>();
+    lanes.forEach((endpointId, lane) -> {
+      synchronized (lane) {
+        if (lane.held() >= laneCap) {
+          lane.spilled = true;
+          full.add(endpointId);
+        }
+      }
+    });
+    return full;
+  }
+
+  /** Room per lane during one claim, so a claim never takes more of one endpoint's rows than its lane has room for. */
+  private final class Admission implements Predicate<String> {
+    private final Map<String, Integer> left = new HashMap<>();
+
+    @Override
+    public boolean test(String endpointId) {
+      int room = left.computeIfAbsent(endpointId, this::roomIn);
+      if (room <= 0) {
+        return false;
+      }
+      left.put(endpointId, room - 1);
+      return true;
+    }
+
+    private int roomIn(String endpointId) {
+      Lane lane = lanes.get(endpointId);
+      if (lane == null) {
+        return laneCap;
+      }
+      synchronized (lane) {
+        int room = laneCap - lane.held();
+        if (room <= 0) {
+          lane.spilled = true;
+        }
+        return room;
+      }
+    }
   }
 
   private void enqueue(DeliveryTask task) {
@@ -303,8 +391,17 @@ public final class Dispatcher implements AutoCloseable {
       LockSupport.unpark(poller); // room again: unclaimed work may be waiting in the table
     }
     inFlight.decrementAndGet();
+    boolean drained = false;
     synchronized (lane) {
       lane.inFlight--;
+      // Half empty, not merely below the cap: one claim then refills it with many rows instead of one per attempt.
+      if (lane.spilled && lane.held() <= laneCap / 2) {
+        lane.spilled = false;
+        drained = true;
+      }
+    }
+    if (drained) {
+      LockSupport.unpark(poller); // its endpoint's rows wait in the table
     }
     drain(lane);
   }

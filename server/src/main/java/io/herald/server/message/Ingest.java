@@ -47,7 +47,8 @@ public final class Ingest {
    * other requests is not rolled back for them.
    */
   private sealed interface Outcome {
-    record Accepted(Message message, List<DeliveryTask> tasks) implements Outcome {}
+    /** {@code tasks} are claimed by this process; {@code leftInTable} says whether others wait there unclaimed. */
+    record Accepted(Message message, List<DeliveryTask> tasks, boolean leftInTable) implements Outcome {}
 
     record DuplicateEventId() implements Outcome {}
 
@@ -66,8 +67,7 @@ public final class Ingest {
     long now = clock.millis();
     Message msg = new Message(Ids.next("msg", now), appId, in.eventId(), in.eventType(), in.channels(), in.payload(),
         now, in.subject(), null, in.user(), in.labels(), in.metadata());
-    boolean handOver = dispatcher.hasRoom();
-    Long lease = handOver ? dispatcher.leaseUntil(now) : null;
+    long lease = dispatcher.leaseUntil(now);
     Outcome outcome;
     try {
       outcome = db.writes().execute(h -> write(h, msg, lease, now));
@@ -82,17 +82,16 @@ public final class Ingest {
           + e.state() + (e.endedBy() == null ? "" : " by " + e.endedBy())
           + "): a terminal event was accepted, so later messages about it are refused");
       case Outcome.Accepted a -> {
-        if (handOver) {
-          dispatcher.submit(a.tasks());
-        } else if (!a.tasks().isEmpty()) {
-          notifier.publish(); // this process is saturated: let an idle one claim them
+        dispatcher.submit(a.tasks());
+        if (a.leftInTable()) {
+          notifier.publish(); // this process or that endpoint's lane is saturated: let an idle process claim them
         }
         yield a.message();
       }
     };
   }
 
-  private Outcome write(Handle h, Message draft, Long lease, long now) {
+  private Outcome write(Handle h, Message draft, long lease, long now) {
     if (MessageRepository.eventIdTaken(h, draft.appId(), draft.eventId())) {
       return new Outcome.DuplicateEventId();
     }
@@ -117,23 +116,30 @@ public final class Ingest {
       return new Outcome.DuplicateEventId();
     }
     List<DeliveryTask> tasks = new ArrayList<>();
+    boolean leftInTable = false;
     for (Endpoint ep : endpoints.enabledIn(h, msg.appId())) {
       if (!ep.accepts(msg.eventType(), msg.channels())) {
         continue;
       }
+      // Claimed now and sent from memory when this process has room for it; otherwise the poller claims it later.
+      Long claim = dispatcher.hasRoom(ep.id()) ? lease : null;
       long id;
       if (msg.subject() == null) {
-        id = DeliveryRepository.insert(h, msg.id(), ep.id(), msg.appId(), now, lease, dispatcher.claimToken());
+        id = DeliveryRepository.insert(h, msg.id(), ep.id(), msg.appId(), now, claim, dispatcher.claimToken());
       } else {
-        var d = Sequencing.insert(h, msg, ep, lifecycle.progress(), now, lease, dispatcher.claimToken());
+        var d = Sequencing.insert(h, msg, ep, lifecycle.progress(), now, claim, dispatcher.claimToken());
         if (d.parked()) {
           continue; // waits in the table for its predecessor; released when that one ends
         }
         id = d.id();
       }
+      if (claim == null) {
+        leftInTable = true;
+        continue;
+      }
       tasks.add(new DeliveryTask(id, msg.id(), ep.id(), msg.appId(), msg.eventType(), msg.payload(), 0, false,
-          lease == null ? 0 : lease, msg.subject(), msg.sequence()));
+          lease, msg.subject(), msg.sequence()));
     }
-    return new Outcome.Accepted(msg, tasks);
+    return new Outcome.Accepted(msg, tasks, leftInTable);
   }
 }

@@ -6,19 +6,20 @@ package io.herald.server.store;
  */
 public enum Dialect {
   SQLITE("db/migration/sqlite", ""),
-  POSTGRES("db/migration/postgresql", " FOR UPDATE SKIP LOCKED");
+  POSTGRES("db/migration/postgresql", " FOR UPDATE OF d SKIP LOCKED");
 
   /** Where this engine's Flyway migrations live. */
   public final String migrations;
 
   /**
-   * Appended to the sub-select that picks due deliveries. PostgreSQL needs SKIP LOCKED so that concurrent processes
-   * claim disjoint rows without waiting on each other; SQLite has a single writer, so the clause does not exist.
+   * Appended to the select that picks due deliveries (the delivery table is aliased {@code d}). PostgreSQL needs
+   * SKIP LOCKED so that concurrent processes claim disjoint rows without waiting on each other, and locks only the
+   * delivery rows, not the messages joined to them; SQLite has a single writer, so the clause does not exist.
    */
-  public final String skipLocked;
+  public final String claimLock;
 
-  Dialect(String migrations, String skipLocked) {
+  Dialect(String migrations, String claimLock) {
     this.migrations = migrations;
-    this.skipLocked = skipLocked;
+    this.claimLock = claimLock;
   }
 }

@@ -65,7 +65,30 @@ abstract class StoreContract {
   }
 
   List<DeliveryTask> claim(long now, String token, int limit) {
-    return db.writes().execute(h -> deliveries.claimDue(h, now, now + 60_000, token, limit));
+    return db.writes().execute(h -> deliveries.claimDue(h, now, now + 60_000, token, limit, List.of(), ep -> true))
+        .tasks();
+  }
+
+  @Test
+  void a_claim_skips_full_endpoints_and_takes_no_more_than_a_lane_admits() {
+    db.writes().execute(h -> h.execute("INSERT INTO endpoint (id, app_id, url, metadata, headers, secret, created_at, "
+        + "updated_at) VALUES ('ep_2', 'app_1', 'http://127.0.0.1/2', '{}', '{}', 'whsec_x', 0, 0)"));
+    for (int i = 0; i < 6; i++) {
+      message("msg_" + i, T0 + i);
+    }
+    db.writes().execute(h -> DeliveryRepository.insert(h, "msg_5", "ep_2", "app_1", T0 + 10, null, null));
+
+    var skipped = db.writes().execute(h -> deliveries.claimDue(h, T0 + 10, T0 + 60_000, "node_1", 10,
+        List.of("ep_1"), ep -> true));
+    assertThat(skipped.tasks()).extracting(DeliveryTask::endpointId).containsExactly("ep_2");
+
+    int[] admitted = {0};
+    var limited = db.writes().execute(h -> deliveries.claimDue(h, T0 + 10, T0 + 60_000, "node_1", 10,
+        List.of(), ep -> admitted[0]++ < 2));
+    assertThat(limited.scanned()).isEqualTo(6);
+    assertThat(limited.tasks()).extracting(DeliveryTask::msgId).containsExactly("msg_0", "msg_1");
+    assertThat(claim(T0 + 10, "node_2", 10)).as("what the lane did not admit stays claimable")
+        .extracting(DeliveryTask::msgId).containsExactly("msg_2", "msg_3", "msg_4", "msg_5");
   }
 
   @Test
