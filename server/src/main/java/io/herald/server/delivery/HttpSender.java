@@ -87,7 +87,8 @@ public final class HttpSender implements AutoCloseable {
   private final class CappedListener implements Response.Listener {
     private final long start;
     private final CompletableFuture<AttemptResult> result;
-    private final ByteBuffer kept = ByteBuffer.allocate(bodyLimit);
+    /** Allocated on the first bytes of a body: most 2xx answers have none, and the cap is 20 kB. */
+    private ByteBuffer kept;
 
     CappedListener(long start, CompletableFuture<AttemptResult> result) {
       this.start = start;
@@ -96,6 +97,15 @@ public final class HttpSender implements AutoCloseable {
 
     @Override
     public void onContent(Response response, ByteBuffer content) {
+      if (!content.hasRemaining()) {
+        return;
+      }
+      if (kept == null) {
+        kept = ByteBuffer.allocate(Math.min(bodyLimit, Math.max(content.remaining(), initialCapacity(response))));
+      } else if (kept.remaining() < content.remaining() && kept.capacity() < bodyLimit) {
+        int wanted = Math.max(kept.capacity() * 2, kept.position() + content.remaining());
+        kept = ByteBuffer.allocate(Math.min(bodyLimit, wanted)).put(kept.flip());
+      }
       if (kept.hasRemaining()) {
         int n = Math.min(kept.remaining(), content.remaining());
         ByteBuffer slice = content.slice();
@@ -104,10 +114,16 @@ public final class HttpSender implements AutoCloseable {
       }
     }
 
+    /** The declared length when there is one (capped by the caller), else a small start that doubles. */
+    private int initialCapacity(Response response) {
+      long declared = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+      return declared > 0 ? (int) Math.min(declared, bodyLimit) : 1024;
+    }
+
     @Override
     public void onComplete(Result r) {
       long ms = (System.nanoTime() - start) / 1_000_000;
-      String body = new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8);
+      String body = kept == null ? "" : new String(kept.array(), 0, kept.position(), StandardCharsets.UTF_8);
       if (r.isFailed()) {
         Response response = r.getResponse();
         int status = response == null ? 0 : response.getStatus();
