@@ -5,6 +5,7 @@ import io.herald.server.store.HotStatements;
 import io.herald.server.store.Ids;
 import io.herald.server.store.Rows;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -33,14 +34,36 @@ public final class DeliveryRepository {
   /** Inserts one pending delivery, already claimed by {@code claimToken} when {@code leaseUntil} is set. */
   public static long insert(Handle h, String msgId, String endpointId, String appId, long now, Long leaseUntil,
       String claimToken) {
-    return h.createUpdate("""
-            INSERT INTO delivery (msg_id, endpoint_id, app_id, status, attempts, manual, next_attempt_at,
-                                  lease_until, claim_token, created_at, updated_at)
-            VALUES (:msg, :ep, :app, 1, 0, 0, :now, :lease, :token, :now, :now)""")
-        .bind("msg", msgId).bind("ep", endpointId).bind("app", appId).bind("now", now)
-        .bind("lease", leaseUntil).bind("token", leaseUntil == null ? null : claimToken)
-        .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one();
+    try {
+      PreparedStatement ps = HotStatements.prepare(h, INSERT);
+      ps.setString(1, msgId);
+      ps.setString(2, endpointId);
+      ps.setString(3, appId);
+      ps.setLong(4, now);
+      if (leaseUntil == null) {
+        ps.setNull(5, Types.BIGINT);
+        ps.setNull(6, Types.VARCHAR);
+      } else {
+        ps.setLong(5, leaseUntil);
+        ps.setString(6, claimToken);
+      }
+      ps.setLong(7, now);
+      ps.setLong(8, now);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
+    }
   }
+
+  /** Plain JDBC, as every delivery of every message runs it ({@link HotStatements}). */
+  private static final String INSERT = """
+      INSERT INTO delivery (msg_id, endpoint_id, app_id, status, attempts, manual, next_attempt_at,
+                            lease_until, claim_token, created_at, updated_at)
+      VALUES (?, ?, ?, 1, 0, 0, ?, ?, ?, ?, ?)
+      RETURNING id""";
 
   /** What one claim found: the deliveries now held, and how many due rows it looked at. */
   public record Claimed(List<DeliveryTask> tasks, int scanned) {}

@@ -6,12 +6,17 @@ import io.herald.server.api.Json;
 import io.herald.server.api.PageRequest;
 import io.herald.server.delivery.Sequencing;
 import io.herald.server.store.Database;
+import io.herald.server.store.HotStatements;
 import io.herald.server.store.Rows;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
 /** Messages in the store. */
 public final class MessageRepository {
@@ -85,17 +90,33 @@ public final class MessageRepository {
    * without an exception, so the shared ingest transaction stays usable.
    */
   static boolean insert(Handle h, Message m) {
-    return h.createUpdate("INSERT INTO message (" + COLUMNS + ") VALUES (:id, :appId, :eventId, :eventType, "
-            + ":channels, :payload, :createdAt, :subject, :sequence, :user, :labels, :metadata) "
-            + "ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING")
-        .bind("id", m.id()).bind("appId", m.appId()).bind("eventId", m.eventId()).bind("eventType", m.eventType())
-        .bind("channels", m.channels() == null ? null : Json.text(Json.MAPPER.valueToTree(m.channels())))
-        .bind("payload", m.payload()).bind("createdAt", m.createdAt())
-        .bind("subject", m.subject()).bind("sequence", m.sequence()).bind("user", m.user())
-        .bind("labels", m.labels() == null ? null : Json.text(Json.MAPPER.valueToTree(m.labels())))
-        .bind("metadata", m.metadata())
-        .execute() == 1;
+    try {
+      PreparedStatement ps = HotStatements.prepare(h, INSERT);
+      ps.setString(1, m.id());
+      ps.setString(2, m.appId());
+      ps.setString(3, m.eventId());
+      ps.setString(4, m.eventType());
+      ps.setString(5, m.channels() == null ? null : Json.text(Json.MAPPER.valueToTree(m.channels())));
+      ps.setBytes(6, m.payload());
+      ps.setLong(7, m.createdAt());
+      ps.setString(8, m.subject());
+      if (m.sequence() == null) {
+        ps.setNull(9, Types.BIGINT);
+      } else {
+        ps.setLong(9, m.sequence());
+      }
+      ps.setString(10, m.user());
+      ps.setString(11, m.labels() == null ? null : Json.text(Json.MAPPER.valueToTree(m.labels())));
+      ps.setString(12, m.metadata());
+      return ps.executeUpdate() == 1;
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
+    }
   }
+
+  /** Plain JDBC: it runs once per accepted message, on the writer's connection ({@link HotStatements}). */
+  private static final String INSERT = "INSERT INTO message (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      + "ON CONFLICT (app_id, event_id) WHERE event_id IS NOT NULL DO NOTHING";
 
   /**
    * Whether {@code eventId} is already used in the application. Ingest asks before it takes a sequence number, so a
