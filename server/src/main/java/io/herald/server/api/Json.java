@@ -1,7 +1,9 @@
 package io.herald.server.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +16,13 @@ import java.time.format.DateTimeParseException;
 
 /** The one ObjectMapper, and the date format the API speaks (ISO 8601, UTC, milliseconds). */
 public final class Json {
-  public static final ObjectMapper MAPPER = new ObjectMapper()
+  /**
+   * Buffers come from one shared pool. Jackson's default pool is per thread, and Herald serves every request on a
+   * new virtual thread, so each request allocated fresh 8-16 kB read and write buffers (12% of all allocation in the
+   * S1 profile, under {@code Json.write}).
+   */
+  public static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
+      .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool()).build())
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
