@@ -3,6 +3,7 @@ package io.herald.server.delivery;
 import io.herald.server.api.ApiException;
 import io.herald.server.api.PageRequest;
 import io.herald.server.store.Database;
+import io.herald.server.store.Ids;
 import java.util.List;
 import java.util.Optional;
 
@@ -129,8 +130,9 @@ public final class AttemptRepository {
       int n = h.createUpdate("""
               UPDATE delivery SET status = 1, manual = 1, next_attempt_at = :now, updated_at = :now
               WHERE endpoint_id = :ep AND status = 2
-                AND msg_id IN (SELECT id FROM message WHERE created_at >= :since AND created_at < :until)""")
-          .bind("ep", endpointId).bind("since", since).bind("until", until).bind("now", now).execute();
+                AND msg_id >= :since AND msg_id < :until""")
+          .bind("ep", endpointId).bind("since", Ids.lowerBound("msg", since)).bind("until", Ids.lowerBound("msg", until))
+          .bind("now", now).execute();
       Sequencing.parkRecovered(h, endpointId);
       return n;
     });

@@ -1,6 +1,7 @@
 package io.herald.server.delivery;
 
 import io.herald.server.store.Database;
+import io.herald.server.store.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
@@ -55,17 +56,17 @@ public final class Retention implements AutoCloseable {
     int n;
     do {
       n = db.writes().execute(h -> h.createUpdate("""
-              DELETE FROM attempt WHERE id IN (SELECT id FROM attempt WHERE created_at < :cutoff LIMIT :batch)""")
-          .bind("cutoff", cutoff).bind("batch", BATCH).execute());
+              DELETE FROM attempt WHERE id IN (SELECT id FROM attempt WHERE id < :bound LIMIT :batch)""")
+          .bind("bound", Ids.lowerBound("atmpt", cutoff)).bind("batch", BATCH).execute());
       total += n;
     } while (n == BATCH && running);
     do {
       n = db.writes().execute(h -> h.createUpdate("""
               DELETE FROM message WHERE id IN (
-                SELECT m.id FROM message m WHERE m.created_at < :cutoff
+                SELECT m.id FROM message m WHERE m.id < :bound
                   AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.msg_id = m.id AND d.status = 1)
                 LIMIT :batch)""")
-          .bind("cutoff", cutoff).bind("batch", BATCH).execute());
+          .bind("bound", Ids.lowerBound("msg", cutoff)).bind("batch", BATCH).execute());
       total += n;
     } while (n == BATCH && running);
     long idemCutoff = clock.millis() - IDEMPOTENCY_TTL.toMillis();

@@ -23,9 +23,13 @@ public final class Ids {
     return encode(prefix, ((epochMillis & MASK_48) << 16) | random16, random);
   }
 
-  /** The smallest id of {@code prefix} created at {@code epochMillis}: a bound for time-window queries. */
+  /**
+   * The smallest id of {@code prefix} created at {@code epochMillis}: a bound for time-window queries (retention,
+   * recovery), which thus range over primary keys instead of a time index.
+   */
   public static String lowerBound(String prefix, long epochMillis) {
-    return encode(prefix, (epochMillis & MASK_48) << 16, 0);
+    // Clamped, not masked: a bound given as year 999999 must stay above every id, not wrap below them.
+    return encode(prefix, Math.clamp(epochMillis, 0, MASK_48) << 16, 0);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.herald.server.application.Application;
 import io.herald.server.application.ApplicationRepository;
 import io.herald.server.config.ConfigLoader;
 import io.herald.server.store.Database;
+import io.herald.server.store.Ids;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,24 +170,27 @@ abstract class StoreContract {
   @Test
   void retention_removes_final_history_in_batches_and_keeps_pending_work() {
     int old = Retention.BATCH * 2 + 10;
+    // Ids carry their creation time, which is what retention ranges over (store/Ids.java).
     for (int i = 0; i < old; i++) {
-      long id = message(String.format("msg_old%04d", i), T0);
-      DeliveryTask t = new DeliveryTask(id, String.format("msg_old%04d", i), "ep_1", "app_1", "e", new byte[0], 0, false, 0,
-          null, null);
+      String msgId = Ids.next("msg", T0);
+      long id = message(msgId, T0);
+      DeliveryTask t = new DeliveryTask(id, msgId, "ep_1", "app_1", "e", new byte[0], 0, false, 0, null, null);
       db.writes().execute(h -> {
         h.execute("UPDATE delivery SET claim_token = 'n' WHERE id = ?", id);
         return DeliveryRepository.complete(h, t, "n", attempt(200), 0, null, T0);
       });
     }
-    message("msg_pending", T0);
-    message("msg_recent", T0 + Duration.ofDays(40).toMillis());
+    String pending = Ids.next("msg", T0);
+    message(pending, T0);
+    String recent = Ids.next("msg", T0 + Duration.ofDays(40).toMillis());
+    message(recent, T0 + Duration.ofDays(40).toMillis());
 
     Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + Duration.ofDays(45).toMillis()), ZoneOffset.UTC);
     new Retention(db, clock, Duration.ofDays(30), Duration.ofHours(1)).runOnce();
 
     Set<String> left = new HashSet<>(db.reads().withHandle(h -> h.createQuery("SELECT id FROM message")
         .mapTo(String.class).list()));
-    assertThat(left).containsExactlyInAnyOrder("msg_pending", "msg_recent");
+    assertThat(left).containsExactlyInAnyOrder(pending, recent);
     assertThat(count("attempt")).isZero();
     assertThat(count("delivery")).isEqualTo(2);
   }
