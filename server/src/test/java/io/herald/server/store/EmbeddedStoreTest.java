@@ -33,6 +33,33 @@ class EmbeddedStoreTest {
     Database.open(config).close(); // the lock went with the first
   }
 
+  @Test
+  void the_log_is_checkpointed_in_the_background_not_by_the_writer() throws Exception {
+    Path dir = Files.createTempDirectory("herald-store-");
+    try (Database db = Database.open(ConfigLoader.load(Map.of("HERALD_DATA_DIR", dir.toString())))) {
+      assertThat(pragma(db, "wal_autocheckpoint")).isEqualTo(String.valueOf(WalCheckpointer.WRITER_AUTOCHECKPOINT_PAGES));
+      long before = Files.size(dir.resolve("herald.db"));
+      byte[] payload = new byte[4_000];
+      for (int batch = 0; batch < 10; batch++) {
+        int first = batch * 100;
+        db.writes().execute(h -> {
+          for (int i = first; i < first + 100; i++) {
+            h.createUpdate("INSERT INTO idempotency (key, status_code, body, created_at) VALUES (:k, 200, :b, 0)")
+                .bind("k", "key-" + i).bind("b", payload).execute();
+          }
+          return null;
+        });
+      }
+      // About 4 MB went into the log, far below the writer's own threshold (64 MB): only the background
+      // checkpoint moves it into the database file, within a few of its 250 ms rounds.
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (Files.size(dir.resolve("herald.db")) < before + 3_000_000 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(Files.size(dir.resolve("herald.db"))).isGreaterThan(before + 3_000_000);
+    }
+  }
+
   private static String pragma(Database db, String name) {
     return db.writes().execute(h -> h.createQuery("PRAGMA " + name).mapTo(String.class).one());
   }
