@@ -11,6 +11,7 @@ import io.herald.server.endpoint.Endpoint;
 import io.herald.server.eventtype.EventTypeRepository;
 import io.herald.server.store.Database;
 import io.herald.server.store.Ids;
+import io.herald.server.store.WriteQueue;
 import io.herald.server.subject.Subject;
 import io.herald.server.subject.SubjectRepository;
 import java.time.Clock;
@@ -62,14 +63,27 @@ public final class Ingest {
     }
   }
 
+  /** Announces an {@link #accept} to come, so that a busy group commit waits for it ({@link WriteQueue#expect}). */
+  public WriteQueue.Expected expectWrite() {
+    return db.writes().expect();
+  }
+
   /** Stores the message for {@code appId} and fans it out; a reused eventId or an ended subject is a 409. */
   public Message accept(String appId, MessageIn in) {
+    try (var expected = expectWrite()) {
+      return accept(appId, in, expected);
+    }
+  }
+
+  /** {@link #accept(String, MessageIn)}, closing {@code expected} as the write is submitted. */
+  public Message accept(String appId, MessageIn in, WriteQueue.Expected expected) {
     long now = clock.millis();
     Message msg = new Message(Ids.next("msg", now), appId, in.eventId(), in.eventType(), in.channels(), in.payload(),
         now, in.subject(), null, in.user(), in.labels(), in.metadata());
     long lease = dispatcher.leaseUntil(now);
     Outcome outcome;
     try {
+      expected.close();
       outcome = db.writes().execute(h -> write(h, msg, lease, now));
     } catch (EventIdRace e) {
       outcome = new Outcome.DuplicateEventId();

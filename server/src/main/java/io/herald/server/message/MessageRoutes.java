@@ -36,10 +36,15 @@ public final class MessageRoutes {
   }
 
   private void create(Context ctx) {
-    MessageIn in = MessageIn.parse(ctx.bodyAsBytes());
-    String key = ctx.pathParam("app");
-    Application app = apps.find(key).orElseGet(() -> createInline(key, in));
-    Message msg = ingest.accept(app.id(), in);
+    byte[] body = ctx.bodyAsBytes();
+    Message msg;
+    // From here to the write the request only computes: let the group commit wait for it when it is busy.
+    try (var expected = ingest.expectWrite()) {
+      MessageIn in = MessageIn.parse(body);
+      String key = ctx.pathParam("app");
+      Application app = apps.find(key).orElseGet(() -> createInline(key, in));
+      msg = ingest.accept(app.id(), in, expected);
+    }
     Respond.json(ctx, 202, MessageOut.of(msg, withContent(ctx)));
   }
 

@@ -37,7 +37,7 @@ public final class Database implements AutoCloseable {
     this.writePool = writePool;
     this.readPool = readPool;
     this.reads = Jdbi.create(readPool);
-    this.writes = new WriteQueue(Jdbi.create(writePool), writerThreads);
+    this.writes = new WriteQueue(Jdbi.create(writePool), writerThreads, WriteQueue.LINGER);
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.checkpointer = checkpointer;

@@ -1,11 +1,14 @@
 package io.herald.server.store;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -19,12 +22,22 @@ import org.slf4j.LoggerFactory;
  * <p>Why batching matters on this hardware: one fdatasync costs ~0.13 ms, so a sync per request caps ingest at a few
  * thousand per second, while a hundred records per sync reach hundreds of thousands.
  *
+ * <p>Under load a writer also waits a moment for writes it knows are coming: a request that will write announces
+ * itself with {@link #expect()} once its body is read, and while such requests are being parsed and checked the
+ * writer holds its batch open for up to {@link #LINGER} (PostgreSQL's {@code commit_delay} with
+ * {@code commit_siblings}, driven by requests instead of transactions). Idle or lightly loaded, nothing is announced
+ * and nothing waits; saturated, a commit covers every client instead of whichever few were ready first, and fewer
+ * commits mean fewer log pages written per delivery.
+ *
  * <p>If any operation in a batch throws, the whole transaction is rolled back and each operation is retried alone, so
  * one bad request never fails its neighbours (and on PostgreSQL an error would abort the shared transaction anyway).
  */
 public final class WriteQueue implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WriteQueue.class);
   private static final int MAX_BATCH = 512;
+  /** How long a writer holds a batch open for announced writes, at most. */
+  public static final Duration LINGER = Duration.ofMillis(1);
+  private static final long LINGER_STEP_NANOS = 50_000;
 
   private record Pending<T>(WriteOp<T> op, CompletableFuture<T> result) {}
 
@@ -32,10 +45,35 @@ public final class WriteQueue implements AutoCloseable {
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final List<Thread> writers = new ArrayList<>();
   private volatile boolean running = true;
+  private final AtomicInteger expected = new AtomicInteger();
+  private final long lingerNanos;
+
+  /** A write about to be submitted, announced by {@link #expect()}; closing it (again) is harmless. */
+  public final class Expected implements AutoCloseable {
+    private final AtomicBoolean open = new AtomicBoolean(true);
+
+    @Override
+    public void close() {
+      if (open.compareAndSet(true, false)) {
+        expected.decrementAndGet();
+      }
+    }
+  }
+
+  /**
+   * Announces a write the caller is about to submit (close the result just before submitting, and in any case when
+   * done): writers then hold their current batch open a moment for it. Only for work that is CPU-bound from here,
+   * never across network waits, such as reading a request body.
+   */
+  public Expected expect() {
+    expected.incrementAndGet();
+    return new Expected();
+  }
 
   /** {@code writers} threads commit concurrently; SQLite has one writer, PostgreSQL profits from a few. */
-  public WriteQueue(Jdbi jdbi, int writerThreads) {
+  public WriteQueue(Jdbi jdbi, int writerThreads, Duration linger) {
     this.jdbi = jdbi;
+    this.lingerNanos = linger.toNanos();
     jdbi.setStatementBuilderFactory(connection -> new CachingStatementBuilder());
     for (int i = 0; i < writerThreads; i++) {
       Thread t = Thread.ofPlatform().daemon().name("herald-writer-" + i).start(this::run);
@@ -78,6 +116,7 @@ public final class WriteQueue implements AutoCloseable {
           }
           batch.add(first);
           queue.drainTo(batch, MAX_BATCH - 1);
+          linger(batch);
           if (handle == null) {
             handle = open();
           }
@@ -95,6 +134,24 @@ public final class WriteQueue implements AutoCloseable {
       }
     } finally {
       discard(handle);
+    }
+  }
+
+  /** While announced writes are on their way, waits for them (at most the linger time) to join this batch. */
+  private void linger(List<Pending<?>> batch) throws InterruptedException {
+    long until = 0;
+    while (batch.size() < MAX_BATCH && expected.get() > 0) {
+      long now = System.nanoTime();
+      if (until == 0) {
+        until = now + lingerNanos;
+      } else if (now >= until) {
+        return;
+      }
+      Pending<?> next = queue.poll(Math.min(until - now, LINGER_STEP_NANOS), TimeUnit.NANOSECONDS);
+      if (next != null) {
+        batch.add(next);
+        queue.drainTo(batch, MAX_BATCH - batch.size());
+      }
     }
   }
 
