@@ -29,10 +29,9 @@ public final class Database implements AutoCloseable {
   private final WriteQueue writes;
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final WalCheckpointer checkpointer;
 
   private Database(Dialect dialect, HikariDataSource writePool, HikariDataSource readPool, FileChannel lockChannel,
-      FileLock lock, int writerThreads, WalCheckpointer checkpointer) {
+      FileLock lock, int writerThreads) {
     this.dialect = dialect;
     this.writePool = writePool;
     this.readPool = readPool;
@@ -40,7 +39,6 @@ public final class Database implements AutoCloseable {
     this.writes = new WriteQueue(Jdbi.create(writePool), writerThreads, WriteQueue.LINGER);
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.checkpointer = checkpointer;
   }
 
   public static Database open(HeraldConfig config) {
@@ -77,7 +75,7 @@ public final class Database implements AutoCloseable {
           + rootMessage(e), e);
     }
     int writers = Math.max(1, Math.min(4, config.databasePoolSize() / 3));
-    return new Database(Dialect.POSTGRES, pool, pool, null, null, writers, null);
+    return new Database(Dialect.POSTGRES, pool, pool, null, null, writers);
   }
 
   /** Applies pending migrations of {@code dialect} to the database behind {@code pool}. */
@@ -117,15 +115,15 @@ public final class Database implements AutoCloseable {
       throw new UncheckedIOException("cannot use data directory " + dataDir.toAbsolutePath()
           + " (HERALD_DATA_DIR): " + e.getMessage(), e);
     }
-    Path file = dataDir.resolve("herald.db").toAbsolutePath();
-    String url = "jdbc:sqlite:" + file;
-    HikariDataSource writePool = sqlitePool(url, "herald-write", 1, Map.of(
-        "wal_autocheckpoint", String.valueOf(WalCheckpointer.WRITER_AUTOCHECKPOINT_PAGES),
-        // The writer touches the same index pages commit after commit: keep them cached (16 MB; default 2 MB).
-        "cache_size", "-16384"));
+    String url = "jdbc:sqlite:" + dataDir.resolve("herald.db").toAbsolutePath();
+    // The writer touches the same index pages commit after commit: keep them cached (16 MB; SQLite's default 2 MB).
+    // The log is checkpointed by the writer itself, at SQLite's default 1,000 pages: a checkpoint from another
+    // thread cannot keep up with a busy writer (the log only restarts once fully copied back), so the log grew until
+    // a blocking checkpoint stalled the writer for 130 ms at a time (measured, then removed).
+    HikariDataSource writePool = sqlitePool(url, "herald-write", 1, Map.of("cache_size", "-16384"));
     HikariDataSource readPool = sqlitePool(url, "herald-read", 4, Map.of());
     migrate(writePool, Dialect.SQLITE);
-    return new Database(Dialect.SQLITE, writePool, readPool, channel, lock, 1, new WalCheckpointer(readPool, file));
+    return new Database(Dialect.SQLITE, writePool, readPool, channel, lock, 1);
   }
 
   private static HikariDataSource sqlitePool(String url, String name, int size, Map<String, String> pragmas) {
@@ -165,9 +163,6 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     writes.close();
-    if (checkpointer != null) {
-      checkpointer.close();
-    }
     readPool.close();
     if (writePool != readPool) {
       writePool.close();
