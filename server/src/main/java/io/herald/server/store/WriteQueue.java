@@ -37,7 +37,6 @@ public final class WriteQueue implements AutoCloseable {
   private static final int MAX_BATCH = 512;
   /** How long a writer holds a batch open for announced writes, at most. */
   public static final Duration LINGER = Duration.ofMillis(1);
-  private static final long LINGER_STEP_NANOS = 50_000;
 
   private record Pending<T>(WriteOp<T> op, CompletableFuture<T> result) {}
 
@@ -147,7 +146,7 @@ public final class WriteQueue implements AutoCloseable {
       } else if (now >= until) {
         return;
       }
-      Pending<?> next = queue.poll(Math.min(until - now, LINGER_STEP_NANOS), TimeUnit.NANOSECONDS);
+      Pending<?> next = queue.poll(until - now, TimeUnit.NANOSECONDS);
       if (next != null) {
         batch.add(next);
         queue.drainTo(batch, MAX_BATCH - batch.size());
