@@ -62,6 +62,11 @@ public final class ConfigLoader {
     String dbUser = text("HERALD_DATABASE_USER");
     String dbPassword = text("HERALD_DATABASE_PASSWORD");
     int poolSize = integer("HERALD_DATABASE_POOL_SIZE", 3, 500);
+    int writers = integer("HERALD_DATABASE_WRITERS", 1, 16);
+    if (writers > poolSize - 2) {
+      problems.add("HERALD_DATABASE_WRITERS (" + writers + ") must leave at least two of HERALD_DATABASE_POOL_SIZE ("
+          + poolSize + ") connections for LISTEN and reads: lower it or raise the pool size");
+    }
     int retentionDays = integer("HERALD_RETENTION_DAYS", 0, 36_500);
     String apiKey = text("HERALD_API_KEY");
     if (!apiKey.isEmpty() && apiKey.length() < 16) {
@@ -98,7 +103,7 @@ public final class ConfigLoader {
     if (!problems.isEmpty()) {
       throw new ConfigException("Invalid configuration:\n  - " + String.join("\n  - ", problems));
     }
-    return new HeraldConfig(host, port, dataDir, databaseUrl, dbUser, dbPassword, poolSize, retentionDays, apiKey.isEmpty() ? Optional.empty() : Optional.of(apiKey),
+    return new HeraldConfig(host, port, dataDir, databaseUrl, dbUser, dbPassword, poolSize, writers, retentionDays, apiKey.isEmpty() ? Optional.empty() : Optional.of(apiKey),
         schedule, allowlist, policy, style, timeout, connect, maxRequest, bodyLimit, inFlight, perEndpoint, poll, lease);
   }
 

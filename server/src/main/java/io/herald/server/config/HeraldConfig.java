@@ -18,6 +18,7 @@ public record HeraldConfig(
     String databaseUser,
     String databasePassword,
     int databasePoolSize,
+    int databaseWriters,
     int retentionDays,
     Optional<String> apiKey,
     List<Duration> retrySchedule,

@@ -46,8 +46,10 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * PostgreSQL: one pool shared by reads and writes; a few writer threads, so commits from several of them overlap
-   * and PostgreSQL's own group commit amortizes the WAL flush. Several Herald processes may share the database.
+   * PostgreSQL: one pool shared by reads and writes, and {@code HERALD_DATABASE_WRITERS} group-commit writers (one by
+   * default: with the group commit's linger it batches far more per commit than several writers, 0.08 commits per
+   * delivery against 0.75 with three, at less CPU on both sides; more writers help when each statement waits on a
+   * network round trip). Several Herald processes may share the database.
    */
   private static Database openPostgres(HeraldConfig config) {
     HikariConfig hc = new HikariConfig();
@@ -74,8 +76,7 @@ public final class Database implements AutoCloseable {
       throw new IllegalStateException("cannot migrate the PostgreSQL database at HERALD_DATABASE_URL: "
           + rootMessage(e), e);
     }
-    int writers = Math.max(1, Math.min(4, config.databasePoolSize() / 3));
-    return new Database(Dialect.POSTGRES, pool, pool, null, null, writers);
+    return new Database(Dialect.POSTGRES, pool, pool, null, null, config.databaseWriters());
   }
 
   /** Applies pending migrations of {@code dialect} to the database behind {@code pool}. */

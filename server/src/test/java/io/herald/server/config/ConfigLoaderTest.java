@@ -21,6 +21,16 @@ class ConfigLoaderTest {
     assertThat(c.deliveryTimeout()).isEqualTo(Duration.ofSeconds(15));
     assertThat(c.maxRequestBytes()).isEqualTo(1_048_576);
     assertThat(c.headerStyle()).isEqualTo(HeraldConfig.HeaderStyle.WEBHOOK);
+    assertThat(c.databaseWriters()).isEqualTo(1);
+  }
+
+  @Test
+  void writers_must_leave_connections_for_listen_and_reads() {
+    assertThat(ConfigLoader.load(Map.of("HERALD_DATABASE_WRITERS", "3", "HERALD_DATABASE_POOL_SIZE", "5"))
+        .databaseWriters()).isEqualTo(3);
+    assertThatThrownBy(() -> ConfigLoader.load(Map.of("HERALD_DATABASE_WRITERS", "4", "HERALD_DATABASE_POOL_SIZE", "5")))
+        .hasMessageContaining("HERALD_DATABASE_WRITERS (4)")
+        .hasMessageContaining("HERALD_DATABASE_POOL_SIZE (5)");
   }
 
   @Test
