@@ -80,4 +80,35 @@ class WebhookSignerTest {
   void secret_text_never_appears_in_to_string() {
     assertThat(WebhookSecret.parse(SECRET).toString()).doesNotContain("MfKQ9r8");
   }
+
+  @Test
+  void one_secret_signs_concurrently_from_many_threads_with_the_same_result() throws Exception {
+    WebhookSecret secret = WebhookSecret.parse(SECRET);
+    byte[] body = "{\"k\":\"v\"}".getBytes(StandardCharsets.UTF_8);
+    List<String> expected = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      expected.add(WebhookSigner.sign(WebhookSecret.parse(SECRET), "msg_" + i, 1_700_000_000L + i, body));
+    }
+    List<java.util.concurrent.Callable<Boolean>> workers = new java.util.ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      workers.add(() -> {
+        for (int round = 0; round < 20; round++) {
+          for (int i = 0; i < 200; i++) {
+            if (!WebhookSigner.sign(secret, "msg_" + i, 1_700_000_000L + i, body).equals(expected.get(i))) {
+              return false;
+            }
+          }
+        }
+        return true;
+      });
+    }
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      for (var f : pool.invokeAll(workers)) {
+        assertThat(f.get()).isTrue();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
 }

@@ -46,8 +46,26 @@ public final class ApiKeys {
     return new ApiKeys(hash);
   }
 
+  /**
+   * The last token that verified, as bytes: clients send the same key on every request, and hashing it each time
+   * showed in profiles. Compared in constant time like the hash; a different token falls through to hashing.
+   */
+  private volatile byte[] lastVerified;
+
   public boolean isAdmin(String token) {
-    return token != null && MessageDigest.isEqual(adminHash, sha256(token));
+    if (token == null) {
+      return false;
+    }
+    byte[] presented = token.getBytes(StandardCharsets.UTF_8);
+    byte[] known = lastVerified;
+    if (known != null && MessageDigest.isEqual(known, presented)) {
+      return true;
+    }
+    if (MessageDigest.isEqual(adminHash, sha256(token))) {
+      lastVerified = presented;
+      return true;
+    }
+    return false;
   }
 
   static byte[] sha256(String text) {

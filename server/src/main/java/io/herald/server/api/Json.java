@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -31,8 +32,28 @@ public final class Json {
 
   private Json() {}
 
+  /** ISO 8601 in UTC with milliseconds, e.g. {@code 2024-03-14T14:55:50.094Z}: in every response, so hand-built. */
   public static String time(long epochMillis) {
-    return TIME.format(Instant.ofEpochMilli(epochMillis));
+    LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), 0, ZoneOffset.UTC);
+    if (t.getYear() < 0 || t.getYear() > 9999) {
+      return TIME.format(Instant.ofEpochMilli(epochMillis));
+    }
+    char[] c = "0000-00-00T00:00:00.000Z".toCharArray();
+    digits(c, 0, t.getYear(), 4);
+    digits(c, 5, t.getMonthValue(), 2);
+    digits(c, 8, t.getDayOfMonth(), 2);
+    digits(c, 11, t.getHour(), 2);
+    digits(c, 14, t.getMinute(), 2);
+    digits(c, 17, t.getSecond(), 2);
+    digits(c, 20, (int) Math.floorMod(epochMillis, 1000), 3);
+    return new String(c);
+  }
+
+  private static void digits(char[] into, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      into[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   public static Instant parseTime(String field, String text) {

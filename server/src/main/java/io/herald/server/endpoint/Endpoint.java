@@ -5,6 +5,7 @@ import io.herald.signature.WebhookSecret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A receiver URL of one application, with what it subscribes to and how deliveries to it are signed.
@@ -93,12 +94,30 @@ public record Endpoint(
   /** The current secret and every old one not yet expired at {@code now}: each delivery carries all their signatures. */
   public List<WebhookSecret> signingSecrets(long now) {
     List<WebhookSecret> out = new ArrayList<>(1 + oldSecrets.size());
-    out.add(WebhookSecret.parse(secret));
+    out.add(parsed(secret));
     for (OldSecret old : oldSecrets) {
       if (old.expiresAt() > now) {
-        out.add(WebhookSecret.parse(old.key()));
+        out.add(parsed(old.key()));
       }
     }
     return out;
+  }
+
+  /**
+   * Secrets decoded once, not per attempt: a {@link WebhookSecret} also keeps its keyed HMAC, so signing skips the key
+   * schedule. Bounded by clearing: entries are cheap to rebuild, and a rotated-out secret then stops being held.
+   */
+  private static final Map<String, WebhookSecret> PARSED = new ConcurrentHashMap<>();
+
+  private static WebhookSecret parsed(String text) {
+    WebhookSecret s = PARSED.get(text);
+    if (s == null) {
+      if (PARSED.size() >= 10_000) {
+        PARSED.clear();
+      }
+      s = WebhookSecret.parse(text);
+      PARSED.put(text, s);
+    }
+    return s;
   }
 }
