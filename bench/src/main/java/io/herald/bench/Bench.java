@@ -62,6 +62,9 @@ final class Bench {
     if (o.windowScale() != 1) {
       mode = mode.withWindowScale(o.windowScale());
     }
+    if (o.warmup() != null) {
+      mode = mode.withWarmup(o.warmup()[0], o.warmup()[1]);
+    }
     Set<String> sel = selection(o.only(), o.full());
     if (sel.contains("S7") && mode.s7Seconds() <= 0) {
       mode = mode.withSoak(120);

@@ -14,13 +14,15 @@ public final class Main {
   private Main() {}
 
   /** Parsed command line. */
-  record Options(boolean full, Set<String> only, int reps, double windowScale, boolean docs, Path root) {}
+  record Options(boolean full, Set<String> only, int reps, double windowScale, double[] warmup, boolean docs,
+      Path root) {}
 
   public static void main(String[] args) throws Exception {
     boolean full = false;
     Set<String> only = new LinkedHashSet<>();
     int reps = 0;
     double windowScale = 1;
+    double[] warmup = null;
     boolean docs = true;
     Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
     for (int i = 0; i < args.length; i++) {
@@ -34,6 +36,10 @@ public final class Main {
         }
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--window-scale" -> windowScale = Double.parseDouble(args[++i]);
+        case "--warm-up" -> {
+          String[] mm = args[++i].split(",");
+          warmup = new double[] {Double.parseDouble(mm[0]), Double.parseDouble(mm[mm.length - 1])};
+        }
         case "--no-docs" -> docs = false;
         case "-h", "--help" -> {
           usage();
@@ -52,18 +58,19 @@ public final class Main {
         System.exit(64);
       }
     }
-    int status = Bench.run(new Options(full, only, reps, windowScale, docs, root));
+    int status = Bench.run(new Options(full, only, reps, windowScale, warmup, docs, root));
     System.exit(status);
   }
 
   private static void usage() {
     System.out.println("""
-        bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--window-scale F] [--no-docs]
+        bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--window-scale F] [--warm-up MIN,MAX] [--no-docs]
           --smoke   about two minutes of load, one repetition (the default)
           --full    three repetitions, long windows, S4 at 200k and 500k, the ten-minute S7 soak
           --only    run these scenarios (S1 is added when another needs its rate; S2 when S5 needs its p99)
           --reps    override the number of repetitions
           --window-scale  multiply every measurement window by F (warm-ups and baselines unchanged)
+          --warm-up MIN,MAX  warm each Herald for MIN to MAX seconds until its rate is stable (smoke 15,30; full 45,120)
           --no-docs write bench/results/<id>.json only, leave docs/performance.md alone""");
   }
 }

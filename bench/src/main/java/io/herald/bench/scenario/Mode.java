@@ -34,6 +34,13 @@ public record Mode(String name, int reps, double rawSeconds, double fsyncSeconds
         s6Seconds * f, s6KillSeconds * f, s7Seconds, s8Seconds * f, profileSeconds * f);
   }
 
+  /** Warm-ups of at least {@code min} and at most {@code max} seconds (the JIT keeps improving for a minute here). */
+  public Mode withWarmup(double min, double max) {
+    return new Mode(name, reps, rawSeconds, fsyncSeconds, pgSeconds, min, max, rampSeconds,
+        s1Seconds, accountingSeconds, s2Seconds, s3Seconds, s4Messages, s4ScaleMessages, s5Seconds, s6Seconds,
+        s6KillSeconds, s7Seconds, s8Seconds, profileSeconds);
+  }
+
   public Mode withSoak(double seconds) {
     return new Mode(name, reps, rawSeconds, fsyncSeconds, pgSeconds, warmMinSeconds, warmMaxSeconds, rampSeconds,
         s1Seconds, accountingSeconds, s2Seconds, s3Seconds, s4Messages, s4ScaleMessages, s5Seconds, s6Seconds,
