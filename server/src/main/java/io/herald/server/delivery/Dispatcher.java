@@ -78,6 +78,8 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicInteger inMemory = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong earliestRetry = new AtomicLong(Long.MAX_VALUE);
+  /** When the parked poller will look again by itself; 0 while it is working. */
+  private volatile long pollerWakesAt;
   private volatile boolean running;
   private Thread poller;
   private LeaseRenewer renewer;
@@ -181,7 +183,10 @@ public final class Dispatcher implements AutoCloseable {
         long wait = Math.min(settings.pollInterval().toMillis(), nextDue(full) - clock.millis());
         // Rows due but not claimed are locked by another process's claim right now (SKIP LOCKED): look again soon.
         // Rows of full lanes are not counted as due: settle() wakes us when such a lane has drained.
-        LockSupport.parkNanos(Math.max(wait, claimed.tasks().isEmpty() ? MIN_WAIT_MS : 0) * 1_000_000);
+        long sleep = Math.max(wait, claimed.tasks().isEmpty() ? MIN_WAIT_MS : 0);
+        pollerWakesAt = clock.millis() + sleep;
+        LockSupport.parkNanos(sleep * 1_000_000);
+        pollerWakesAt = 0;
       } catch (RuntimeException e) {
         log.warn("claiming due deliveries failed, retrying in {} ms: {}", settings.pollInterval().toMillis(), e.getMessage());
         LockSupport.parkNanos(settings.pollInterval().toNanos());
@@ -360,7 +365,14 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (nextAt != null) {
       earliestRetry.accumulateAndGet(nextAt, Math::min);
-      LockSupport.unpark(poller);
+      // Only when the retry is due before the poller looks again anyway: waking it for every failed attempt made a
+      // failing endpoint cost every tenant a claim query per failure (S5).
+      // While it works (0) it may already have read the earliest retry, so it is woken then too: the permit makes
+      // its next park return at once.
+      long wakesAt = pollerWakesAt;
+      if (wakesAt == 0 || nextAt < wakesAt) {
+        LockSupport.unpark(poller);
+      }
     }
   }
 
