@@ -1,8 +1,6 @@
 package io.herald.bench.proc;
 
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,22 +20,10 @@ public final class Jcmd {
 
   /** Runs a diagnostic command in the JVM {@code pid} and returns its output ("" when it could not). */
   public static String run(long pid, String... command) {
-    try {
-      java.util.List<String> cmd = new java.util.ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
-      cmd.add(Long.toString(pid));
-      cmd.addAll(java.util.List.of(command));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes());
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-      return out;
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
+    java.util.List<String> cmd = new java.util.ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    cmd.add(Long.toString(pid));
+    cmd.addAll(java.util.List.of(command));
+    return Proc.output(Path.of("."), cmd);
   }
 }

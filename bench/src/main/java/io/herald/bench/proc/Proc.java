@@ -91,15 +91,26 @@ public final class Proc {
 
   private static long ticksPerSecond() {
     try {
-      Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes()).trim();
-      p.waitFor(5, TimeUnit.SECONDS);
-      return Long.parseLong(out);
-    } catch (IOException | RuntimeException e) {
+      return Long.parseLong(output(Path.of("."), List.of("getconf", "CLK_TCK")).trim());
+    } catch (NumberFormatException e) {
       return 100;
+    }
+  }
+
+  /** Runs {@code command} in {@code dir} and returns what it printed (both streams), or "" when it could not run. */
+  public static String output(Path dir, List<String> command) {
+    try {
+      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+      return out;
+    } catch (IOException e) {
+      return "";
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return 100;
+      return "";
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.herald.bench.report;
 
+import io.herald.bench.proc.Proc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -85,22 +85,11 @@ public final class Machine {
   }
 
   static String run(Path dir, String... cmd) {
-    try {
-      String[] command = cmd.clone();
-      if (command[0].equals("java")) {
-        command[0] = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      }
-      Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes()).trim();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-      return out;
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
+    String[] command = cmd.clone();
+    if (command[0].equals("java")) {
+      command[0] = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
+    return Proc.output(dir, java.util.List.of(command)).trim();
   }
+
 }

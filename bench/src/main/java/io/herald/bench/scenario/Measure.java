@@ -7,6 +7,7 @@ import io.herald.bench.pg.Postgres;
 import io.herald.bench.proc.Jcmd;
 import io.herald.bench.proc.Proc;
 import io.herald.bench.proc.SyscallCounter;
+import io.herald.bench.report.Metric;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -74,7 +75,7 @@ final class Measure {
         }
         if (sys != null) {
           Map<String, Long> calls = sys.counts();
-          double deliveries = num(m, "deliveries");
+          double deliveries = Metric.num(m, "deliveries");
           long syncs = calls.getOrDefault("fsync", 0L) + calls.getOrDefault("fdatasync", 0L);
           m.put("syscalls", calls);
           m.put("fsyncsPerDelivery", Snapshot.round(syncs / deliveries, 4));
@@ -198,15 +199,4 @@ final class Measure {
     return bytes < 0 ? -1 : Snapshot.round(bytes / (1024.0 * 1024.0), 1);
   }
 
-  @SuppressWarnings("unchecked")
-  static double num(Map<String, Object> m, String... path) {
-    Object o = m;
-    for (String p : path) {
-      if (!(o instanceof Map<?, ?> map) || !map.containsKey(p)) {
-        return Double.NaN;
-      }
-      o = ((Map<String, Object>) map).get(p);
-    }
-    return o instanceof Number n ? n.doubleValue() : Double.NaN;
-  }
 }

@@ -1,9 +1,10 @@
 package io.herald.bench.scenario;
 
-import io.herald.bench.profile.JfrSummary;
 import io.herald.bench.proc.HeraldProcess;
 import io.herald.bench.proc.Jcmd;
 import io.herald.bench.proc.ThreadCpu;
+import io.herald.bench.profile.JfrSummary;
+import io.herald.bench.report.Metric;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,10 +37,10 @@ public final class Profile {
     out.put("s1", Map.of("deliveriesPerSecond", s1.get("deliveriesPerSecond"),
         "cpuMicrosPerDelivery", s1.get("cpuMicrosPerDelivery")));
     out.put("cpuByThreadFromProc", threadTable(ThreadCpu.between(threads.get("start"), threads.get("end")),
-        Measure.num(s1, "deliveries")));
+        Metric.num(s1, "deliveries")));
     out.putAll(JfrSummary.summarize(jfr, 15));
-    double deliveries = Measure.num(s1, "deliveries");
-    out.put("allocatedKBPerDelivery", Snapshot.round(Measure.num(out, "allocationMB") * 1024 / deliveries, 1));
+    double deliveries = Metric.num(s1, "deliveries");
+    out.put("allocatedKBPerDelivery", Snapshot.round(Metric.num(out, "allocationMB") * 1024 / deliveries, 1));
     return out;
   }
 

@@ -6,6 +6,7 @@ import io.herald.bench.pg.Postgres;
 import io.herald.bench.proc.HeraldProcess;
 import io.herald.bench.proc.Jcmd;
 import io.herald.bench.proc.Proc;
+import io.herald.bench.report.Metric;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -67,7 +68,7 @@ public final class S1Saturation {
           () -> window[1] = System.currentTimeMillis(), ctx.mode.accountingSeconds());
       h.stop(20);
       FsyncTrace.Counts c = FsyncTrace.count(trace, window[0], window[1]);
-      double deliveries = Measure.num(m, "deliveries");
+      double deliveries = Metric.num(m, "deliveries");
       m.put("fsyncCalls", c.total());
       m.put("walSyncs", c.wal());
       m.put("dbFileSyncs", c.db());

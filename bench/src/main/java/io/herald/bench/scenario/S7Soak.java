@@ -5,6 +5,7 @@ import io.herald.bench.load.Routing;
 import io.herald.bench.pg.Postgres;
 import io.herald.bench.proc.HeraldProcess;
 import io.herald.bench.proc.Proc;
+import io.herald.bench.report.Metric;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,10 +64,10 @@ public final class S7Soak {
       Map<String, Object> last = perMinute.get(perMinute.size() - 1);
       out.put("rate", Snapshot.round(rate, 1));
       out.put("minutes", perMinute);
-      out.put("lastVsFirstThroughput", Snapshot.round(Measure.num(last, "deliveriesPerSecond")
-          / Measure.num(first, "deliveriesPerSecond"), 3));
-      out.put("lastVsFirstP99", Snapshot.round(Measure.num(last, "e2eLatencyMs", "p99")
-          / Measure.num(first, "e2eLatencyMs", "p99"), 3));
+      out.put("lastVsFirstThroughput", Snapshot.round(Metric.num(last, "deliveriesPerSecond")
+          / Metric.num(first, "deliveriesPerSecond"), 3));
+      out.put("lastVsFirstP99", Snapshot.round(Metric.num(last, "e2eLatencyMs", "p99")
+          / Metric.num(first, "e2eLatencyMs", "p99"), 3));
       out.put("delivery", DeliveryCheck.await(ctx.sink, load, Set.of(), 120).toMap());
       return out;
     }

@@ -306,27 +306,12 @@ public final class Dispatcher implements AutoCloseable {
       return;
     }
     Endpoint ep = endpoint.get();
-    URI url = uri(ep.url());
+    URI url = ep.uri();
     outgoing.prepare(task, ep).thenCompose(prepared -> switch (prepared) {
       case OutgoingRequests.Prepared.Request r -> sender.post(url, r.headers(), r.body(), r.contentType());
       case OutgoingRequests.Prepared.Failed f -> CompletableFuture.<AttemptResult>completedFuture(
           new AttemptResult.Failed(0, f.reason(), 0, Optional.empty()));
     }).thenAccept(result -> record(task, lane, ep, result));
-  }
-
-  /** Endpoint URLs parsed once (bounded by clearing): parsing one per attempt showed in profiles. */
-  private final Map<String, URI> uris = new ConcurrentHashMap<>();
-
-  private URI uri(String url) {
-    URI u = uris.get(url);
-    if (u == null) {
-      if (uris.size() >= 10_000) {
-        uris.clear();
-      }
-      u = URI.create(url);
-      uris.put(url, u);
-    }
-    return u;
   }
 
   private void record(DeliveryTask task, Lane lane, Endpoint ep, AttemptResult result) {

@@ -2,10 +2,12 @@ package io.herald.server.endpoint;
 
 import io.herald.server.wire.WireSettings;
 import io.herald.signature.WebhookSecret;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * A receiver URL of one application, with what it subscribes to and how deliveries to it are signed.
@@ -94,30 +96,39 @@ public record Endpoint(
   /** The current secret and every old one not yet expired at {@code now}: each delivery carries all their signatures. */
   public List<WebhookSecret> signingSecrets(long now) {
     List<WebhookSecret> out = new ArrayList<>(1 + oldSecrets.size());
-    out.add(parsed(secret));
+    out.add(parsed(SECRETS, secret, WebhookSecret::parse));
     for (OldSecret old : oldSecrets) {
       if (old.expiresAt() > now) {
-        out.add(parsed(old.key()));
+        out.add(parsed(SECRETS, old.key(), WebhookSecret::parse));
       }
     }
     return out;
   }
 
-  /**
-   * Secrets decoded once, not per attempt: a {@link WebhookSecret} also keeps its keyed HMAC, so signing skips the key
-   * schedule. Bounded by clearing: entries are cheap to rebuild, and a rotated-out secret then stops being held.
-   */
-  private static final Map<String, WebhookSecret> PARSED = new ConcurrentHashMap<>();
+  /** The URL, parsed. */
+  public URI uri() {
+    return parsed(URIS, url, URI::create);
+  }
 
-  private static WebhookSecret parsed(String text) {
-    WebhookSecret s = PARSED.get(text);
-    if (s == null) {
-      if (PARSED.size() >= 10_000) {
-        PARSED.clear();
+  /**
+   * What every attempt needs from an endpoint's text fields, parsed once instead of per attempt (both showed in
+   * profiles); a {@link WebhookSecret} also keeps its keyed HMAC, so signing skips the key schedule. Keyed by the text
+   * itself, so an endpoint changed anywhere simply finds other entries. Bounded by clearing: entries are cheap to
+   * rebuild, and a rotated-out secret then stops being held.
+   */
+  private static final Map<String, WebhookSecret> SECRETS = new ConcurrentHashMap<>();
+
+  private static final Map<String, URI> URIS = new ConcurrentHashMap<>();
+
+  private static <T> T parsed(Map<String, T> cache, String text, Function<String, T> parse) {
+    T value = cache.get(text);
+    if (value == null) {
+      if (cache.size() >= 10_000) {
+        cache.clear();
       }
-      s = WebhookSecret.parse(text);
-      PARSED.put(text, s);
+      value = parse.apply(text);
+      cache.put(text, value);
     }
-    return s;
+    return value;
   }
 }

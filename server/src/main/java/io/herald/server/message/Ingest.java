@@ -68,14 +68,10 @@ public final class Ingest {
     return db.writes().expect();
   }
 
-  /** Stores the message for {@code appId} and fans it out; a reused eventId or an ended subject is a 409. */
-  public Message accept(String appId, MessageIn in) {
-    try (var expected = expectWrite()) {
-      return accept(appId, in, expected);
-    }
-  }
-
-  /** {@link #accept(String, MessageIn)}, closing {@code expected} as the write is submitted. */
+  /**
+   * Stores the message for {@code appId} and fans it out; a reused eventId or an ended subject is a 409. Closes
+   * {@code expected} (from {@link #expectWrite}) as the write is submitted.
+   */
   public Message accept(String appId, MessageIn in, WriteQueue.Expected expected) {
     long now = clock.millis();
     Message msg = new Message(Ids.next("msg", now), appId, in.eventId(), in.eventType(), in.channels(), in.payload(),
