@@ -62,6 +62,9 @@ final class Bench {
     if (o.windowScale() != 1) {
       mode = mode.withWindowScale(o.windowScale());
     }
+    if (o.s4() != null) {
+      mode = mode.withS4(o.s4()[0], o.s4()[1]);
+    }
     if (o.warmup() != null) {
       mode = mode.withWarmup(o.warmup()[0], o.warmup()[1]);
     }
@@ -272,13 +275,17 @@ final class Bench {
     Map<String, Object> map = (Map<String, Object>) m;
     List<String> parts = new ArrayList<>();
     for (String key : new String[] {"requestsPerSecond", "syncsPerSecond", "oneConnectionCommitsPerSecond",
-        "deliveriesPerSecond", "drainPerSecond", "commitsPerDelivery", "redeliveryDelaySeconds"}) {
+        "deliveriesPerSecond", "drainPerSecond", "fullVsTenthBacklog", "commitsPerDelivery",
+        "redeliveryDelaySeconds"}) {
       if (map.get(key) instanceof Number n) {
         parts.add(key + "=" + n);
       }
     }
     if (map.get("cpuMicrosPerDelivery") instanceof Map<?, ?> cpu) {
       parts.add("cpuAll=" + cpu.get("all") + "µs");
+    }
+    if (map.get("drainCpuMicrosPerDelivery") instanceof Map<?, ?> cpu) {
+      parts.add("cpuHerald=" + cpu.get("herald") + "µs");
     }
     if (map.get("e2eLatencyMs") instanceof Map<?, ?> lat) {
       parts.add("p50=" + lat.get("p50") + "ms p99=" + lat.get("p99") + "ms");

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--window-scale F] [--no-docs]}: see
+ * {@code bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--window-scale F] [--warm-up MIN,MAX] [--s4 N[,M]]
+ * [--no-docs]}: see
  * bench/README.md. The sink and
  * the naive baseline are separate main classes that the harness starts as their own processes.
  */
@@ -14,8 +15,8 @@ public final class Main {
   private Main() {}
 
   /** Parsed command line. */
-  record Options(boolean full, Set<String> only, int reps, double windowScale, double[] warmup, boolean docs,
-      Path root) {}
+  record Options(boolean full, Set<String> only, int reps, double windowScale, double[] warmup, int[] s4,
+      boolean docs, Path root) {}
 
   public static void main(String[] args) throws Exception {
     boolean full = false;
@@ -23,6 +24,7 @@ public final class Main {
     int reps = 0;
     double windowScale = 1;
     double[] warmup = null;
+    int[] s4 = null;
     boolean docs = true;
     Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
     for (int i = 0; i < args.length; i++) {
@@ -39,6 +41,10 @@ public final class Main {
         case "--warm-up" -> {
           String[] mm = args[++i].split(",");
           warmup = new double[] {Double.parseDouble(mm[0]), Double.parseDouble(mm[mm.length - 1])};
+        }
+        case "--s4" -> {
+          String[] mm = args[++i].split(",");
+          s4 = new int[] {Integer.parseInt(mm[0]), mm.length > 1 ? Integer.parseInt(mm[1]) : 0};
         }
         case "--no-docs" -> docs = false;
         case "-h", "--help" -> {
@@ -58,19 +64,21 @@ public final class Main {
         System.exit(64);
       }
     }
-    int status = Bench.run(new Options(full, only, reps, windowScale, warmup, docs, root));
+    int status = Bench.run(new Options(full, only, reps, windowScale, warmup, s4, docs, root));
     System.exit(status);
   }
 
   private static void usage() {
     System.out.println("""
-        bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--window-scale F] [--warm-up MIN,MAX] [--no-docs]
+        bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--window-scale F] [--warm-up MIN,MAX] [--s4 N[,M]]
+            [--no-docs]
           --smoke   about two minutes of load, one repetition (the default)
           --full    three repetitions, long windows, S4 at 200k and 500k, the ten-minute S7 soak
           --only    run these scenarios (S1 is added when another needs its rate; S2 when S5 needs its p99)
           --reps    override the number of repetitions
           --window-scale  multiply every measurement window by F (warm-ups and baselines unchanged)
           --warm-up MIN,MAX  warm each Herald for MIN to MAX seconds until its rate is stable (smoke 15,30; full 45,120)
+          --s4 N,M  S4's backlog: N messages in every repetition, M (optional) once more in the first
           --no-docs write bench/results/<id>.json only, leave docs/performance.md alone""");
   }
 }

@@ -41,6 +41,13 @@ public record Mode(String name, int reps, double rawSeconds, double fsyncSeconds
         s6KillSeconds, s7Seconds, s8Seconds, profileSeconds);
   }
 
+  /** S4's backlog sizes: {@code messages} in every repetition and, when above 0, {@code scale} in the first. */
+  public Mode withS4(int messages, int scale) {
+    return new Mode(name, reps, rawSeconds, fsyncSeconds, pgSeconds, warmMinSeconds, warmMaxSeconds, rampSeconds,
+        s1Seconds, accountingSeconds, s2Seconds, s3Seconds, messages, scale, s5Seconds, s6Seconds,
+        s6KillSeconds, s7Seconds, s8Seconds, profileSeconds);
+  }
+
   public Mode withSoak(double seconds) {
     return new Mode(name, reps, rawSeconds, fsyncSeconds, pgSeconds, warmMinSeconds, warmMaxSeconds, rampSeconds,
         s1Seconds, accountingSeconds, s2Seconds, s3Seconds, s4Messages, s4ScaleMessages, s5Seconds, s6Seconds,

@@ -44,7 +44,7 @@ public final class Profile {
     return out;
   }
 
-  private static List<Map<String, Object>> threadTable(Map<String, Long> micros, double deliveries) {
+  static List<Map<String, Object>> threadTable(Map<String, Long> micros, double deliveries) {
     long total = micros.values().stream().mapToLong(Long::longValue).sum();
     List<Map.Entry<String, Long>> rows = new ArrayList<>(micros.entrySet());
     rows.sort(Map.Entry.<String, Long>comparingByValue().reversed());

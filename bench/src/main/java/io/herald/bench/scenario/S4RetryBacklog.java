@@ -4,7 +4,11 @@ import io.herald.bench.load.Load;
 import io.herald.bench.load.Routing;
 import io.herald.bench.proc.HeraldApi;
 import io.herald.bench.proc.HeraldProcess;
+import io.herald.bench.proc.Jcmd;
+import io.herald.bench.proc.ThreadCpu;
+import io.herald.bench.profile.JfrSummary;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +27,8 @@ import java.util.Set;
  * 0.05 N (around a tenth of it), to show whether a large backlog slows the claim queries. Deliveries come in claim
  * batches of up to 500, so small backlogs (the smoke mode's) give coarse windows. A small cycle of the same kind runs
  * first, so that the claim path (which the ingest warm-up does not exercise) is compiled before the measured one.
+ * The measured drain is recorded with JFR (started and dumped around it with jcmd) and CPU per thread from /proc,
+ * reported under {@code drainProfile}.
  */
 public final class S4RetryBacklog {
   private S4RetryBacklog() {}
@@ -34,10 +40,10 @@ public final class S4RetryBacklog {
       m.put("warmup", Warmup.run(ctx, h));
       ctx.setupFanOut(h.port(), "s4", 1);
       Map<String, Object> drainWarmup = new LinkedHashMap<>();
-      cycle(ctx, h, Math.min(10_000, Math.max(2_000, messages / 10)), drainWarmup);
+      cycle(ctx, h, Math.min(10_000, Math.max(2_000, messages / 10)), drainWarmup, null);
       m.put("drainWarmup", Map.of("messages", drainWarmup.get("messages"), "drainPerSecond",
           drainWarmup.get("drainPerSecond"), "delivery", drainWarmup.get("delivery")));
-      cycle(ctx, h, messages, m);
+      cycle(ctx, h, messages, m, ctx.runDir.resolve("herald-s4-" + messages + ".jfr"));
       Context.requireAlive(h, "Herald");
       return m;
     } finally {
@@ -46,17 +52,18 @@ public final class S4RetryBacklog {
   }
 
   /** One outage: {@code messages} accepted while the sink answers 503, then recovered and drained. */
-  private static void cycle(Context ctx, HeraldProcess h, int messages, Map<String, Object> m) throws IOException {
+  private static void cycle(Context ctx, HeraldProcess h, int messages, Map<String, Object> m, Path jfr)
+      throws IOException {
     ctx.sink.reset(1, false);
     ctx.sink.behave(-1, 503, 0);
     Instant since = Instant.now().minusSeconds(1);
     try (Monitor monitor = new Monitor(ctx.sink.port(), 4 * 3600)) {
-      runWith(ctx, h, messages, since, monitor, m);
+      runWith(ctx, h, messages, since, monitor, m, jfr);
     }
   }
 
   private static void runWith(Context ctx, HeraldProcess h, int messages, Instant since, Monitor monitor,
-      Map<String, Object> m) throws IOException {
+      Map<String, Object> m, Path jfr) throws IOException {
     Load load = monitor.load(List.of(new Load.Target(h.port(), HeraldProcess.AUTH_HEADERS)), Routing.fanOut("s4", 1));
     long t0 = System.nanoTime();
     double limit = Math.max(120, messages / 200.0);
@@ -80,6 +87,11 @@ public final class S4RetryBacklog {
     ctx.sink.behave(-1, 200, 0);
     var cpu = Measure.cpu(ctx, Map.of("herald", h.pid()), false);
     Snapshot before = Snapshot.take(ctx.sink, cpu, null, null, load);
+    Map<String, Long> threadsBefore = null;
+    if (jfr != null) {
+      Jcmd.run(h.pid(), "JFR.start", "name=drain", "settings=profile");
+      threadsBefore = ThreadCpu.snapshot(h.pid());
+    }
     long recoverAt = System.nanoTime();
     try (HeraldApi api = new HeraldApi(h.port())) {
       api.recover("s4", "ep-0", since);
@@ -92,6 +104,18 @@ public final class S4RetryBacklog {
         check = DeliveryCheck.await(ctx.sink, load, Set.of(), 120);
       }
       Snapshot after = Snapshot.take(ctx.sink, cpu, null, null, load);
+      if (jfr != null) {
+        Map<String, Long> threads = ThreadCpu.between(threadsBefore, ThreadCpu.snapshot(h.pid()));
+        Jcmd.run(h.pid(), "JFR.dump", "name=drain", "filename=" + jfr);
+        Jcmd.run(h.pid(), "JFR.stop", "name=drain");
+        Map<String, Object> profile = new LinkedHashMap<>();
+        List<Map<String, Object>> byThread = Profile.threadTable(threads, accepted);
+        profile.put("cpuByThreadFromProc", byThread);
+        Context.log("  drain CPU per delivery by thread (µs): " + byThread.stream()
+            .map(r -> r.get("name") + "=" + r.get("value")).limit(6).toList());
+        profile.putAll(JfrSummary.summarize(jfr, 15));
+        m.put("drainProfile", profile);
+      }
       long caughtUp = System.nanoTime() + 10_000_000_000L;
       while (monitor.unique() < accepted && System.nanoTime() < caughtUp) {
         Context.sleep(0.01); // the monitor polls on its own thread and may trail the check by a few polls
