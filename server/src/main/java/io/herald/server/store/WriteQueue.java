@@ -1,14 +1,15 @@
 package io.herald.server.store;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
@@ -29,19 +30,30 @@ import org.slf4j.LoggerFactory;
  * and nothing waits; saturated, a commit covers every client instead of whichever few were ready first, and fewer
  * commits mean fewer log pages written per delivery.
  *
+ * <p>Writes somebody waits for (an API request: ingest, management calls) go first. Background writes (an attempt's
+ * outcome, submitted with {@link #submitInBackground}) fill the rest of a batch, at most {@link #MAX_BACKGROUND} per
+ * batch. In arrival order, at 10,000 deliveries per second the outcomes alone filled batches of up to 512 operations
+ * and a producer's message queued behind them (the fan-out benchmark's ingest p99 was 133 ms with 100 endpoints per
+ * message against 19 ms with one).
+ *
  * <p>If any operation in a batch throws, the whole transaction is rolled back and each operation is retried alone, so
  * one bad request never fails its neighbours (and on PostgreSQL an error would abort the shared transaction anyway).
  */
 public final class WriteQueue implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WriteQueue.class);
   private static final int MAX_BATCH = 512;
+  /** Background writes per batch, at most: bounds how long a commit keeps waiting API requests out. */
+  static final int MAX_BACKGROUND = 128;
   /** How long a writer holds a batch open for announced writes, at most. */
   public static final Duration LINGER = Duration.ofMillis(1);
 
   private record Pending<T>(WriteOp<T> op, CompletableFuture<T> result) {}
 
   private final Jdbi jdbi;
-  private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition ready = lock.newCondition();
+  private final ArrayDeque<Pending<?>> urgent = new ArrayDeque<>();
+  private final ArrayDeque<Pending<?>> background = new ArrayDeque<>();
   private final List<Thread> writers = new ArrayList<>();
   private volatile boolean running = true;
   private final AtomicInteger expected = new AtomicInteger();
@@ -82,12 +94,30 @@ public final class WriteQueue implements AutoCloseable {
 
   /** Queues {@code op}; the future completes after the transaction containing it has committed. */
   public <T> CompletableFuture<T> submit(WriteOp<T> op) {
+    return enqueue(op, urgent);
+  }
+
+  /**
+   * Queues {@code op} behind every write somebody waits for: for bookkeeping that no request waits on, such as an
+   * attempt's outcome. Its future completes after its commit, as with {@link #submit}.
+   */
+  public <T> CompletableFuture<T> submitInBackground(WriteOp<T> op) {
+    return enqueue(op, background);
+  }
+
+  private <T> CompletableFuture<T> enqueue(WriteOp<T> op, ArrayDeque<Pending<?>> queue) {
     CompletableFuture<T> result = new CompletableFuture<>();
     if (!running) {
       result.completeExceptionally(new StoreUnavailableException("the store is shutting down"));
       return result;
     }
-    queue.add(new Pending<>(op, result));
+    lock.lock();
+    try {
+      queue.add(new Pending<>(op, result));
+      ready.signal();
+    } finally {
+      lock.unlock();
+    }
     return result;
   }
 
@@ -103,19 +133,28 @@ public final class WriteQueue implements AutoCloseable {
     }
   }
 
+  /** One transaction's operations, and how many of them are background writes. */
+  private static final class Batch {
+    final List<Pending<?>> ops = new ArrayList<>(MAX_BATCH);
+    int background;
+
+    void clear() {
+      ops.clear();
+      background = 0;
+    }
+  }
+
   private void run() {
-    List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+    Batch taken = new Batch();
+    List<Pending<?>> batch = taken.ops;
     Handle handle = null;
     try {
-      while (running || !queue.isEmpty()) {
+      while (running || hasWork()) {
         try {
-          Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
-          if (first == null) {
+          if (!take(taken)) {
             continue;
           }
-          batch.add(first);
-          queue.drainTo(batch, MAX_BATCH - 1);
-          linger(batch);
+          linger(taken);
           if (handle == null) {
             handle = open();
           }
@@ -128,7 +167,7 @@ public final class WriteQueue implements AutoCloseable {
           Thread.currentThread().interrupt();
           return;
         } finally {
-          batch.clear();
+          taken.clear();
         }
       }
     } finally {
@@ -136,20 +175,62 @@ public final class WriteQueue implements AutoCloseable {
     }
   }
 
+  private boolean hasWork() {
+    lock.lock();
+    try {
+      return !urgent.isEmpty() || !background.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits up to 100 ms for work and moves what is waiting into {@code batch}; false when there was none. */
+  private boolean take(Batch batch) throws InterruptedException {
+    lock.lock();
+    try {
+      long nanos = TimeUnit.MILLISECONDS.toNanos(100);
+      while (urgent.isEmpty() && background.isEmpty()) {
+        if (nanos <= 0 || !running) {
+          return false;
+        }
+        nanos = ready.awaitNanos(nanos);
+      }
+      fill(batch);
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Under the lock: every waiting request's write first, then background writes up to their share. */
+  private void fill(Batch batch) {
+    while (batch.ops.size() < MAX_BATCH && !urgent.isEmpty()) {
+      batch.ops.add(urgent.poll());
+    }
+    while (batch.ops.size() < MAX_BATCH && batch.background < MAX_BACKGROUND && !background.isEmpty()) {
+      batch.ops.add(background.poll());
+      batch.background++;
+    }
+  }
+
   /** While announced writes are on their way, waits for them (at most the linger time) to join this batch. */
-  private void linger(List<Pending<?>> batch) throws InterruptedException {
+  private void linger(Batch batch) throws InterruptedException {
     long until = 0;
-    while (batch.size() < MAX_BATCH && expected.get() > 0) {
+    while (batch.ops.size() < MAX_BATCH && expected.get() > 0) {
       long now = System.nanoTime();
       if (until == 0) {
         until = now + lingerNanos;
       } else if (now >= until) {
         return;
       }
-      Pending<?> next = queue.poll(until - now, TimeUnit.NANOSECONDS);
-      if (next != null) {
-        batch.add(next);
-        queue.drainTo(batch, MAX_BATCH - batch.size());
+      lock.lock();
+      try {
+        if (urgent.isEmpty()) {
+          ready.awaitNanos(until - now);
+        }
+        fill(batch);
+      } finally {
+        lock.unlock();
       }
     }
   }

@@ -1,0 +1,73 @@
+package io.herald.server.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A write somebody waits for does not queue behind background writes: it goes into the next batch first, and a
+ * batch takes at most {@link WriteQueue#MAX_BACKGROUND} background writes, so a backlog of outcomes delays an API
+ * request by one bounded batch at most. Everything still commits.
+ */
+class WriteQueuePriorityTest {
+  WriteQueue writes;
+
+  @BeforeEach
+  void open() throws Exception {
+    Path dir = Files.createTempDirectory("herald-priority-");
+    writes = new WriteQueue(Jdbi.create("jdbc:sqlite:" + dir.resolve("t.db")), 1, Duration.ofMillis(1));
+    writes.execute(h -> h.execute("CREATE TABLE t (name TEXT)"));
+  }
+
+  @AfterEach
+  void close() {
+    writes.close();
+  }
+
+  @Test
+  void a_requests_write_overtakes_queued_background_writes() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch writerBusy = new CountDownLatch(1);
+    CompletableFuture<Object> blocker = writes.submit(h -> {
+      writerBusy.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS); // holds the writer while the queue fills
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return null;
+    });
+    assertThat(writerBusy.await(10, TimeUnit.SECONDS)).isTrue();
+
+    List<String> committed = Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    int backgroundWrites = 3 * WriteQueue.MAX_BACKGROUND;
+    for (int i = 0; i < backgroundWrites; i++) {
+      String name = "outcome-" + i;
+      all.add(writes.submitInBackground(h -> h.execute("INSERT INTO t VALUES (?)", name))
+          .thenRun(() -> committed.add(name)));
+    }
+    all.add(writes.submit(h -> h.execute("INSERT INTO t VALUES ('request')")).thenRun(() -> committed.add("request")));
+    release.countDown();
+    blocker.get(10, TimeUnit.SECONDS);
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+    assertThat(committed.indexOf("request")).as("committed with the first batch after the busy one, not after "
+        + backgroundWrites + " background writes").isLessThanOrEqualTo(WriteQueue.MAX_BACKGROUND);
+    assertThat(committed).hasSize(backgroundWrites + 1);
+    int rows = writes.execute(h -> h.createQuery("SELECT count(*) FROM t").mapTo(Integer.class).one());
+    assertThat(rows).isEqualTo(backgroundWrites + 1);
+  }
+}
