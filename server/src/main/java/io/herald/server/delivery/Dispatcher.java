@@ -21,6 +21,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,6 +48,8 @@ public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int CLAIM_BATCH = 500;
   private static final long MIN_WAIT_MS = 10;
+  /** A look over the whole queue may take at most one part in this many of the time (see {@link #lookAt}). */
+  private static final long LOOK_BUDGET = 20;
 
   /** What the dispatcher needs from the configuration. */
   public record Settings(HeaderStyle headerStyle, Duration timeout, Duration lease, Duration pollInterval,
@@ -78,6 +82,10 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicInteger inMemory = new AtomicInteger();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicLong earliestRetry = new AtomicLong(Long.MAX_VALUE);
+  /** Endpoints whose spilled lanes have drained to half: the poller refills them from the table. */
+  private final ConcurrentLinkedQueue<String> refills = new ConcurrentLinkedQueue<>();
+  /** Deliveries claimed by {@link #look()} so far (the poller's thread only). */
+  private int claimedByLooks;
   /** When the parked poller will look again by itself; 0 while it is working. */
   private volatile long pollerWakesAt;
   private volatile boolean running;
@@ -162,46 +170,117 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private void pollLoop() {
+    long nextLook = 0;
+    long notBefore = 0;
     while (running) {
       try {
-        int room = settings.maxInFlight() - inMemory.get();
-        if (room <= 0) {
-          // Full: settle() wakes us when room frees up; the timeout is only a safety net.
-          LockSupport.parkNanos(settings.pollInterval().toNanos());
-          continue;
+        refillLanes();
+        if (clock.millis() >= lookAt(nextLook, notBefore)) {
+          long started = System.nanoTime();
+          int before = claimedByLooks;
+          nextLook = look();
+          // Only a look that found nothing is held back: one that claimed goes on at the pace of the work.
+          notBefore = claimedByLooks > before ? 0
+              : clock.millis() + LOOK_BUDGET * (System.nanoTime() - started) / 1_000_000;
         }
-        long now = clock.millis();
-        int limit = Math.min(room, CLAIM_BATCH);
-        earliestRetry.set(Long.MAX_VALUE);
-        List<String> full = fullLanes();
-        DeliveryRepository.Claimed claimed = db.writes().execute(h -> deliveries.claimDue(h, now, leaseUntil(now),
-            claimToken, limit, full, new Admission()));
-        submit(claimed.tasks());
-        if (claimed.scanned() == limit) {
-          continue;
+        long sleep = lookAt(nextLook, notBefore) - clock.millis();
+        if (sleep > 0 && refills.isEmpty()) {
+          pollerWakesAt = clock.millis() + sleep;
+          LockSupport.parkNanos(sleep * 1_000_000);
+          pollerWakesAt = 0;
         }
-        long wait = Math.min(settings.pollInterval().toMillis(), nextDue(full) - clock.millis());
-        // Rows due but not claimed are locked by another process's claim right now (SKIP LOCKED): look again soon.
-        // Rows of full lanes are not counted as due: settle() wakes us when such a lane has drained.
-        long sleep = Math.max(wait, claimed.tasks().isEmpty() ? MIN_WAIT_MS : 0);
-        pollerWakesAt = clock.millis() + sleep;
-        LockSupport.parkNanos(sleep * 1_000_000);
-        pollerWakesAt = 0;
       } catch (RuntimeException e) {
         log.warn("claiming due deliveries failed, retrying in {} ms: {}", settings.pollInterval().toMillis(), e.getMessage());
+        nextLook = clock.millis() + settings.pollInterval().toMillis();
         LockSupport.parkNanos(settings.pollInterval().toNanos());
       }
     }
   }
 
   /**
-   * When the next known delivery is due: the earliest retry this process scheduled since the last claim, or the
-   * earliest in the table (which covers retries scheduled before that, and by other processes).
+   * When to look over the queue next: at the poll interval or the earliest known retry, whichever is first, but after
+   * {@code notBefore}, which keeps fruitless looks to at most 1/{@link #LOOK_BUDGET} of the time. A look that must
+   * skip a full lane walks that lane's due rows in the index, so behind a backlog of hundreds of thousands it takes
+   * tens of milliseconds of the writer's time and finds nothing; the next one then waits twenty times as long (other
+   * endpoints' retries a little later, drains not slower). A wake-up for a resend or a recovery ({@link #wake()}) is
+   * not held back.
    */
-  private long nextDue(List<String> skipEndpoints) {
+  private long lookAt(long nextLook, long notBefore) {
+    long due = Math.min(nextLook, earliestRetry.get());
+    return due == 0 ? 0 : Math.max(due, notBefore);
+  }
+
+  /**
+   * One look over the whole queue: claims due deliveries of every endpoint whose lane has room, and answers when to
+   * look next (now, when there may be more).
+   */
+  private long look() {
+    long now = clock.millis();
+    earliestRetry.set(Long.MAX_VALUE); // what is scheduled from here on is seen by the next look; the rest by this one
+    int room = settings.maxInFlight() - inMemory.get();
+    if (room <= 0) {
+      return now + settings.pollInterval().toMillis(); // full: settle() wakes us when room frees up
+    }
+    int limit = Math.min(room, CLAIM_BATCH);
+    List<String> full = fullLanes();
+    DeliveryRepository.Claimed claimed = db.writes().execute(h -> deliveries.claimDue(h, now, leaseUntil(now),
+        claimToken, limit, full, new Admission()));
+    claimedByLooks += claimed.tasks().size();
+    submit(claimed.tasks());
+    if (claimed.scanned() == limit) {
+      return now;
+    }
+    long wait = Math.min(settings.pollInterval().toMillis(), nextDue(now, full) - clock.millis());
+    // Rows due but not claimed are locked by another process's claim right now (SKIP LOCKED): look again soon.
+    // Rows of full lanes are not counted as due: their lanes are refilled when they have drained.
+    return clock.millis() + Math.max(wait, claimed.tasks().isEmpty() ? MIN_WAIT_MS : 0);
+  }
+
+  /**
+   * Claims, for each lane that spilled and has drained to half, as many of its endpoint's due rows as it has room
+   * for. A lane refill reads one endpoint's rows only: refilling through {@link #look()} would scan past every
+   * other due row, and a hot endpoint's whole backlog when the scan has to skip it.
+   */
+  private void refillLanes() {
+    String endpointId;
+    while (running && (endpointId = refills.poll()) != null) {
+      Lane lane = lanes.get(endpointId);
+      if (lane == null) {
+        continue;
+      }
+      int room;
+      synchronized (lane) {
+        room = Math.min(laneCap - lane.held(), settings.maxInFlight() - inMemory.get());
+        if (room <= 0) {
+          lane.spilled = true; // refilled when it drains again, or by look() once memory frees up
+          continue;
+        }
+      }
+      long now = clock.millis();
+      String ep = endpointId;
+      int limit = room;
+      DeliveryRepository.Claimed claimed = db.writes().execute(h -> deliveries.claimDueFor(h, ep, now,
+          leaseUntil(now), claimToken, limit));
+      if (claimed.scanned() == limit) {
+        synchronized (lane) {
+          lane.spilled = true; // there may be more: refill again when it has drained to half
+        }
+      }
+      submit(claimed.tasks());
+    }
+  }
+
+  /**
+   * When the next known delivery is due: the earliest retry this process scheduled since the last claim, or the
+   * earliest in the table (which covers retries scheduled before that, and by other processes). Rows due by
+   * {@code now} were just claimed, belong to full lanes, or are locked by another claimer, so the index is read
+   * from {@code now} on: a full lane's due backlog is not walked a second time.
+   */
+  private long nextDue(long now, List<String> skipEndpoints) {
     long inTable = db.reads().withHandle(h -> {
       var query = h.createQuery("SELECT MIN(next_attempt_at) FROM delivery WHERE status = 1 AND lease_until IS NULL"
-          + (skipEndpoints.isEmpty() ? "" : " AND endpoint_id NOT IN (<skip>)"));
+          + " AND next_attempt_at > :now" + (skipEndpoints.isEmpty() ? "" : " AND endpoint_id NOT IN (<skip>)"))
+          .bind("now", now);
       if (!skipEndpoints.isEmpty()) {
         query.bindList("skip", skipEndpoints);
       }
@@ -373,7 +452,7 @@ public final class Dispatcher implements AutoCloseable {
    * sends the delivery again (at least once).
    */
   private void write(DeliveryTask task, Lane lane, WriteOp<Boolean> op, int tries) {
-    db.writes().submit(op).whenComplete((released, err) -> {
+    db.writes().submitInBackground(op).whenCompleteAsync((released, err) -> {
       Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
       if (cause instanceof StoreUnavailableException && running) {
         long backoff = Math.min(10_000, 250L << Math.min(tries, 6));
@@ -393,14 +472,21 @@ public final class Dispatcher implements AutoCloseable {
       if (Boolean.TRUE.equals(released)) {
         wake();
       }
-    });
+    }, OFF_THE_WRITER);
   }
+
+  /**
+   * Where an outcome's follow-up runs: settling it sends the lane's next delivery, and the writer's thread, which
+   * completes the write, must not spend its time on HTTP. When it did, draining a backlog (no ingest to carry the
+   * sends) ran the writer at 100% with a fifth of its time in socket writes, while the other core idled.
+   */
+  private static final Executor OFF_THE_WRITER = Thread::startVirtualThread;
 
 
   private void settle(DeliveryTask task, Lane lane) {
     held.remove(task.id());
     if (inMemory.getAndDecrement() == settings.maxInFlight()) {
-      LockSupport.unpark(poller); // room again: unclaimed work may be waiting in the table
+      wake(); // room again: unclaimed work may be waiting in the table
     }
     inFlight.decrementAndGet();
     boolean drained = false;
@@ -413,7 +499,8 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     if (drained) {
-      LockSupport.unpark(poller); // its endpoint's rows wait in the table
+      refills.add(task.endpointId()); // its endpoint's rows wait in the table
+      LockSupport.unpark(poller);
     }
     drain(lane);
   }

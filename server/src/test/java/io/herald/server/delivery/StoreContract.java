@@ -93,6 +93,31 @@ abstract class StoreContract {
   }
 
   @Test
+  void a_lane_refill_takes_only_its_endpoints_due_unclaimed_rows_oldest_first() {
+    db.writes().execute(h -> h.execute("INSERT INTO endpoint (id, app_id, url, metadata, headers, secret, created_at, "
+        + "updated_at) VALUES ('ep_2', 'app_1', 'http://127.0.0.1/2', '{}', '{}', 'whsec_x', 0, 0)"));
+    for (int i = 0; i < 5; i++) {
+      message("msg_" + i, T0 + 5 - i); // inserted newest first: the refill must order by due time, not by id
+    }
+    db.writes().execute(h -> DeliveryRepository.insert(h, "msg_0", "ep_2", "app_1", T0, null, null));
+    message("msg_late", T0 + 50);
+    List<DeliveryTask> held = db.writes().execute(h -> deliveries.claimDueFor(h, "ep_1", T0 + 2, T0 + 60_000,
+        "node_1", 10)).tasks();
+    assertThat(held).extracting(DeliveryTask::msgId).as("due by T0+2, oldest first").containsExactly("msg_4", "msg_3");
+
+    var refill = db.writes().execute(h -> deliveries.claimDueFor(h, "ep_1", T0 + 10, T0 + 60_000, "node_1", 2));
+    assertThat(refill.scanned()).as("a full refill: there may be more").isEqualTo(2);
+    assertThat(refill.tasks()).extracting(DeliveryTask::msgId).containsExactly("msg_2", "msg_1");
+    assertThat(refill.tasks()).extracting(DeliveryTask::endpointId).containsOnly("ep_1");
+
+    var rest = db.writes().execute(h -> deliveries.claimDueFor(h, "ep_1", T0 + 10, T0 + 60_000, "node_1", 10));
+    assertThat(rest.tasks()).as("claimed rows, other endpoints' rows and rows not yet due stay")
+        .extracting(DeliveryTask::msgId).containsExactly("msg_0");
+    assertThat(claim(T0 + 100, "node_2", 10)).extracting(DeliveryTask::msgId)
+        .containsExactlyInAnyOrder("msg_0", "msg_late");
+  }
+
+  @Test
   void claims_due_deliveries_with_their_payload_once() {
     message("msg_a", T0);
     List<DeliveryTask> first = claim(T0, "node_1", 10);
