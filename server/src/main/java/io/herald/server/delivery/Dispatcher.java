@@ -478,7 +478,7 @@ public final class Dispatcher implements AutoCloseable {
   /**
    * Where an outcome's follow-up runs: settling it sends the lane's next delivery, and the writer's thread, which
    * completes the write, must not spend its time on HTTP. When it did, draining a backlog (no ingest to carry the
-   * sends) ran the writer at 100% with a fifth of its time in socket writes, while the other core idled.
+   * sends) had a quarter of the writer's samples in HTTP sends, and the writer was the busiest thread.
    */
   private static final Executor OFF_THE_WRITER = Thread::startVirtualThread;
 
