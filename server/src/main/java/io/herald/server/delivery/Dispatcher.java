@@ -66,6 +66,8 @@ public final class Dispatcher implements AutoCloseable {
     int inFlight;
     /** Work for this endpoint was left in the table because the lane was full; claim it when the lane drains. */
     boolean spilled;
+    /** A refill of this lane is queued or running: fresh deliveries go to the table behind the rows it takes. */
+    boolean refilling;
 
     Lane(String endpointId) {
       this.endpointId = endpointId;
@@ -151,10 +153,10 @@ public final class Dispatcher implements AutoCloseable {
       return true;
     }
     synchronized (lane) {
-      // Once rows of this endpoint wait in the table, fresh ones queue behind them: the lane then drains to half and
-      // a refill takes the oldest. Handing fresh ones straight to a lane that always had a free slot starved the
-      // table's rows until the next look (S1's p99 went from 16 ms to 2 s).
-      if (!lane.spilled && lane.held() < laneCap) {
+      // Once rows of this endpoint wait in the table, fresh ones queue behind them until a refill finds the table
+      // empty: the lane then drains to half and a refill takes the oldest. Handing fresh ones straight to a lane that
+      // always had a free slot starved the table's rows until the next look (S1's p99 went from 16 ms to 2 s).
+      if (!lane.spilled && !lane.refilling && lane.held() < laneCap) {
         return true;
       }
       lane.spilled = true;
@@ -257,29 +259,50 @@ public final class Dispatcher implements AutoCloseable {
     String endpointId;
     while (running && (endpointId = refills.poll()) != null) {
       Lane lane = lanes.get(endpointId);
-      if (lane == null) {
-        continue;
+      if (lane != null && refill(endpointId, lane)) {
+        refills.add(endpointId);
       }
-      int room;
-      synchronized (lane) {
-        room = Math.min(laneCap - lane.held(), settings.maxInFlight() - inMemory.get());
-        if (room <= 0) {
-          lane.spilled = true; // refilled when it drains again, or by look() once memory frees up
-          continue;
-        }
-      }
-      long now = clock.millis();
-      String ep = endpointId;
-      int limit = room;
-      DeliveryRepository.Claimed claimed = db.writes().execute(h -> deliveries.claimDueFor(h, ep, now,
-          leaseUntil(now), claimToken, limit));
-      if (claimed.scanned() == limit) {
-        synchronized (lane) {
-          lane.spilled = true; // there may be more: refill again when it has drained to half
-        }
-      }
-      submit(claimed.tasks());
     }
+  }
+
+  /** One lane's refill; answers whether it should run again at once. */
+  private boolean refill(String endpointId, Lane lane) {
+    int room;
+    synchronized (lane) {
+      room = Math.min(laneCap - lane.held(), settings.maxInFlight() - inMemory.get());
+      if (room <= 0) {
+        lane.refilling = false;
+        lane.spilled = true; // refilled when it drains again, or by look() once memory frees up
+        return false;
+      }
+    }
+    boolean more;
+    try {
+      long now = clock.millis();
+      DeliveryRepository.Claimed claimed = db.writes().execute(h -> deliveries.claimDueFor(h, endpointId, now,
+          leaseUntil(now), claimToken, room));
+      submit(claimed.tasks());
+      more = claimed.scanned() == room;
+    } catch (RuntimeException e) {
+      synchronized (lane) {
+        // Left refilling, the lane would send every fresh delivery to the table for good; the next look or drain
+        // takes over.
+        lane.refilling = false;
+        lane.spilled = true;
+      }
+      throw e;
+    }
+    synchronized (lane) {
+      lane.refilling = false;
+      // Spilled: the table may hold more (a full refill), or ingest left rows there while this one ran.
+      lane.spilled |= more;
+      if (lane.spilled && lane.held() <= laneCap / 2) {
+        lane.spilled = false;
+        lane.refilling = true;
+        return true; // already drained (or empty: no settle would come to trigger it)
+      }
+    }
+    return false;
   }
 
   /**
@@ -522,8 +545,9 @@ public final class Dispatcher implements AutoCloseable {
     synchronized (lane) {
       lane.inFlight--;
       // Half empty, not merely below the cap: one claim then refills it with many rows instead of one per attempt.
-      if (lane.spilled && lane.held() <= laneCap / 2) {
+      if (lane.spilled && !lane.refilling && lane.held() <= laneCap / 2) {
         lane.spilled = false;
+        lane.refilling = true;
         drained = true;
       }
     }
