@@ -82,9 +82,7 @@ public final class DeliveryRepository {
   public Claimed claimDue(Handle h, long now, long leaseUntil, String claimToken, int limit,
       Collection<String> skipEndpoints, Predicate<String> admit) {
     var query = h.createQuery("""
-            SELECT d.id, d.msg_id, d.endpoint_id, d.app_id, d.attempts, d.manual, m.id AS m_id,
-                   m.event_type, m.payload, m.subject, m.sequence
-            FROM delivery d LEFT JOIN message m ON m.id = d.msg_id
+            SELECT""" + DUE_ROWS + """
             WHERE d.status = 1 AND d.next_attempt_at <= :now AND (d.lease_until IS NULL OR d.lease_until < :now)"""
             + (skipEndpoints.isEmpty() ? "" : " AND d.endpoint_id NOT IN (<skip>)") + """
 
@@ -121,15 +119,19 @@ public final class DeliveryRepository {
     return claim(h, rows, now, leaseUntil, claimToken, endpoint -> true);
   }
 
-  private static final String CLAIM_ENDPOINT = """
-      SELECT d.id, d.msg_id, d.endpoint_id, d.app_id, d.attempts, d.manual, m.id AS m_id,
+  /** What both claim queries read (in the order {@link #dueRow} reads it) and from where. */
+  private static final String DUE_ROWS = """
+       d.id, d.msg_id, d.endpoint_id, d.app_id, d.attempts, d.manual, m.id AS m_id,
              m.event_type, m.payload, m.subject, m.sequence
       FROM delivery d LEFT JOIN message m ON m.id = d.msg_id
+      """;
+
+  private static final String CLAIM_ENDPOINT = "SELECT" + DUE_ROWS + """
       WHERE d.endpoint_id = ? AND d.status = 1 AND d.next_attempt_at <= ?
         AND (d.lease_until IS NULL OR d.lease_until < ?)
       ORDER BY d.next_attempt_at LIMIT ?""";
 
-  /** By position (the column list of both claim queries): a lookup by name cost more than reading the value. */
+  /** By position ({@link #DUE_ROWS}): a lookup by name cost more than reading the value. */
   private static DueRow dueRow(ResultSet rs) throws SQLException {
     long sequence = rs.getLong(11);
     Long sequenceOrNull = rs.wasNull() ? null : sequence;

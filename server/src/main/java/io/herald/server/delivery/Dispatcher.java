@@ -95,8 +95,6 @@ public final class Dispatcher implements AutoCloseable {
   private final AtomicLong earliestRetry = new AtomicLong(Long.MAX_VALUE);
   /** Endpoints whose spilled lanes have drained to half: the poller refills them from the table. */
   private final ConcurrentLinkedQueue<String> refills = new ConcurrentLinkedQueue<>();
-  /** Deliveries claimed by {@link #look()} so far (the poller's thread only). */
-  private int claimedByLooks;
   /** When the parked poller will look again by itself; 0 while it is working. */
   private volatile long pollerWakesAt;
   private volatile boolean running;
@@ -191,11 +189,10 @@ public final class Dispatcher implements AutoCloseable {
         refillLanes();
         if (clock.millis() >= lookAt(nextLook, notBefore)) {
           long started = System.nanoTime();
-          int before = claimedByLooks;
-          nextLook = look();
+          Look look = look();
+          nextLook = look.nextAt();
           // Only a look that found nothing is held back: one that claimed goes on at the pace of the work.
-          notBefore = claimedByLooks > before ? 0
-              : clock.millis() + LOOK_BUDGET * (System.nanoTime() - started) / 1_000_000;
+          notBefore = look.claimed() ? 0 : clock.millis() + LOOK_BUDGET * (System.nanoTime() - started) / 1_000_000;
         }
         long sleep = lookAt(nextLook, notBefore) - clock.millis();
         if (sleep > 0 && refills.isEmpty()) {
@@ -224,30 +221,30 @@ public final class Dispatcher implements AutoCloseable {
     return due == 0 ? 0 : Math.max(due, notBefore);
   }
 
-  /**
-   * One look over the whole queue: claims due deliveries of every endpoint whose lane has room, and answers when to
-   * look next (now, when there may be more).
-   */
-  private long look() {
+  /** What one look did: when to look next (now, when there may be more), and whether it claimed anything. */
+  private record Look(long nextAt, boolean claimed) {}
+
+  /** One look over the whole queue: claims due deliveries of every endpoint whose lane has room. */
+  private Look look() {
     long now = clock.millis();
     earliestRetry.set(Long.MAX_VALUE); // what is scheduled from here on is seen by the next look; the rest by this one
     int room = settings.maxInFlight() - inMemory.get();
     if (room <= 0) {
-      return now + settings.pollInterval().toMillis(); // full: settle() wakes us when room frees up
+      return new Look(now + settings.pollInterval().toMillis(), false); // full: settle() wakes us when room frees
     }
     int limit = Math.min(room, CLAIM_BATCH);
     List<String> full = fullLanes();
     DeliveryRepository.Claimed claimed = db.writes().execute(h -> deliveries.claimDue(h, now, leaseUntil(now),
         claimToken, limit, full, new Admission()));
-    claimedByLooks += claimed.tasks().size();
     submit(claimed.tasks());
+    boolean any = !claimed.tasks().isEmpty();
     if (claimed.scanned() == limit) {
-      return now;
+      return new Look(now, any);
     }
     long wait = Math.min(settings.pollInterval().toMillis(), nextDue(now, full) - clock.millis());
     // Rows due but not claimed are locked by another process's claim right now (SKIP LOCKED): look again soon.
     // Rows of full lanes are not counted as due: their lanes are refilled when they have drained.
-    return clock.millis() + Math.max(wait, claimed.tasks().isEmpty() ? MIN_WAIT_MS : 0);
+    return new Look(clock.millis() + Math.max(wait, any ? 0 : MIN_WAIT_MS), any);
   }
 
   /**
@@ -382,7 +379,8 @@ public final class Dispatcher implements AutoCloseable {
   private void drain(Lane lane) {
     while (true) {
       DeliveryTask task;
-      Integer rate = throttleRate(lane);
+      Optional<Endpoint> endpoint = endpoints.get(lane.endpointId); // once per attempt: the rate and the attempt
+      Integer rate = endpoint.map(Endpoint::throttleRate).orElse(null);
       synchronized (lane) {
         if (!running || lane.paced || lane.inFlight >= settings.maxInFlightPerEndpoint() || lane.queue.isEmpty()) {
           return;
@@ -404,7 +402,7 @@ public final class Dispatcher implements AutoCloseable {
       }
       inFlight.incrementAndGet();
       try {
-        attempt(task, lane);
+        attempt(task, lane, endpoint);
       } catch (RuntimeException e) {
         log.error("delivery {} could not be attempted; it stays claimed until its lease runs out", task.id(), e);
         settle(task, lane);
@@ -412,13 +410,8 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  private Integer throttleRate(Lane lane) {
-    return endpoints.get(lane.endpointId).map(Endpoint::throttleRate).orElse(null);
-  }
-
-  private void attempt(DeliveryTask task, Lane lane) {
+  private void attempt(DeliveryTask task, Lane lane, Optional<Endpoint> endpoint) {
     long now = clock.millis();
-    Optional<Endpoint> endpoint = endpoints.get(task.endpointId());
     if (endpoint.isEmpty() || endpoint.get().disabled()) {
       write(task, lane, h -> {
         DeliveryRepository.abandon(h, task.id(), claimToken, now);

@@ -11,8 +11,11 @@ import io.herald.signature.WebhookSecret;
 import io.herald.signature.WebhookVerifier;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -226,5 +229,35 @@ class DeliveryEdgeCasesTest {
     assertThat(herald.get("/api/v1/app/acme/msg/" + msg + "/endpoint").json().path("data").get(0)
         .path("statusText").asText()).isEqualTo("success");
     assertThat(receiver.requests()).as("not sent again after the restart").hasSize(1);
+  }
+
+  /**
+   * An endpoint's {@code throttleRate} (Svix's name; {@code rateLimit} is accepted too) caps its attempts per second.
+   * 30 messages to an endpoint throttled at 20/s cannot all arrive in less than (30 - 2) / 20 = 1.4 s (2 is the burst,
+   * a tenth of a second's worth); unthrottled they arrive within milliseconds of each other.
+   */
+  @Test
+  void a_throttled_endpoint_gets_no_more_than_its_rate() {
+    boot(Map.of());
+    TestServer.Reply ep = herald.post("/api/v1/app/acme/endpoint",
+        "{\"url\":\"" + receiver.url("/slowly") + "\",\"throttleRate\":20}");
+    assertThat(ep.status()).as(ep.toString()).isEqualTo(201);
+    receiver.on("/slowly").respond(200);
+    for (int i = 0; i < 30; i++) {
+      send();
+    }
+    List<ReceivedRequest> got = receiver.awaitCount(30, Duration.ofSeconds(20)).stream()
+        .sorted(Comparator.comparing(ReceivedRequest::receivedAt)).toList();
+    assertThat(got).hasSize(30);
+    Map<String, Long> perMessage = got.stream()
+        .collect(Collectors.groupingBy(r -> r.header("webhook-id"), HashMap::new, Collectors.counting()));
+    assertThat(perMessage.values()).as("each message once").hasSize(30).allMatch(n -> n == 1);
+    Duration spread = Duration.between(got.get(0).receivedAt(), got.get(29).receivedAt());
+    assertThat(spread).as("30 attempts at 20/s").isGreaterThanOrEqualTo(Duration.ofMillis(1_200));
+    for (int i = 10; i < 30; i++) {
+      Duration window = Duration.between(got.get(i - 10).receivedAt(), got.get(i).receivedAt());
+      assertThat(window).as("any 11 consecutive attempts span at least 10 intervals minus the burst")
+          .isGreaterThanOrEqualTo(Duration.ofMillis(250));
+    }
   }
 }

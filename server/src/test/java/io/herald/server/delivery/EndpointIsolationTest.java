@@ -46,8 +46,7 @@ class EndpointIsolationTest {
         "HERALD_MAX_IN_FLIGHT_PER_ENDPOINT", "2",
         "HERALD_RETRY_SCHEDULE", ""));
     for (String app : List.of("slowco", "acme")) {
-      herald.post("/api/v1/app", "{\"name\":\"" + app + "\",\"uid\":\"" + app + "\"}");
-      herald.post("/api/v1/app/" + app + "/endpoint", "{\"url\":\"" + receiver.url("/" + app) + "\"}");
+      appWithEndpoint(app);
     }
     receiver.on("/slowco").delay(Duration.ofMillis(250)).respond(200);
     for (int i = 0; i < 40; i++) {
@@ -82,8 +81,7 @@ class EndpointIsolationTest {
         "HERALD_MAX_IN_FLIGHT", "16",
         "HERALD_MAX_IN_FLIGHT_PER_ENDPOINT", "2",
         "HERALD_POLL_INTERVAL_MS", "60000"));
-    herald.post("/api/v1/app", "{\"name\":\"bulk\",\"uid\":\"bulk\"}");
-    herald.post("/api/v1/app/bulk/endpoint", "{\"url\":\"" + receiver.url("/bulk") + "\"}");
+    appWithEndpoint("bulk");
     receiver.on("/bulk").delay(Duration.ofMillis(2)).respond(200);
     for (int i = 0; i < 200; i++) {
       send("bulk", "m-" + i);
@@ -105,8 +103,7 @@ class EndpointIsolationTest {
     herald = TestServer.start(storeSettings(), Map.of(
         "HERALD_MAX_IN_FLIGHT_PER_ENDPOINT", "1", // a lane of 4
         "HERALD_POLL_INTERVAL_MS", "60000"));
-    herald.post("/api/v1/app", "{\"name\":\"fifo\",\"uid\":\"fifo\"}");
-    herald.post("/api/v1/app/fifo/endpoint", "{\"url\":\"" + receiver.url("/fifo") + "\"}");
+    appWithEndpoint("fifo");
     receiver.on("/fifo").delay(Duration.ofMillis(15)).respond(200);
     int n = 60;
     for (int i = 0; i < n; i++) {
@@ -119,6 +116,12 @@ class EndpointIsolationTest {
       worst = Math.max(worst, at - order.get(at)); // how many later messages went before this one
     }
     assertThat(worst).as("delivery order " + order).isLessThanOrEqualTo(2);
+  }
+
+  /** An application {@code app} with one endpoint at the receiver's path {@code /app}. */
+  private void appWithEndpoint(String app) {
+    herald.post("/api/v1/app", "{\"name\":\"" + app + "\",\"uid\":\"" + app + "\"}");
+    herald.post("/api/v1/app/" + app + "/endpoint", "{\"url\":\"" + receiver.url("/" + app) + "\"}");
   }
 
   private void send(String app, String eventId) {
