@@ -19,6 +19,7 @@ import io.herald.server.endpoint.EndpointRepository;
 import io.herald.server.endpoint.EndpointRoutes;
 import io.herald.server.eventtype.EventTypeRepository;
 import io.herald.server.eventtype.EventTypeRoutes;
+import io.herald.server.message.FanOut;
 import io.herald.server.message.Ingest;
 import io.herald.server.message.MessageRepository;
 import io.herald.server.message.MessageRoutes;
@@ -45,15 +46,17 @@ public final class HeraldServer implements AutoCloseable {
   private final Database db;
   private final HttpSender sender;
   private final Dispatcher dispatcher;
+  private final FanOut fanOut;
   private final Notifier notifier;
   private final Retention retention;
   private final ApiServer api;
 
-  private HeraldServer(Database db, HttpSender sender, Dispatcher dispatcher, Notifier notifier, Retention retention,
-      ApiServer api) {
+  private HeraldServer(Database db, HttpSender sender, Dispatcher dispatcher, FanOut fanOut, Notifier notifier,
+      Retention retention, ApiServer api) {
     this.db = db;
     this.sender = sender;
     this.dispatcher = dispatcher;
+    this.fanOut = fanOut;
     this.notifier = notifier;
     this.retention = retention;
     this.api = api;
@@ -90,7 +93,8 @@ public final class HeraldServer implements AutoCloseable {
       }
       Notifier notifier = new Notifier(db);
       Retention retention = new Retention(db, clock, Duration.ofDays(config.retentionDays()), RETENTION_EVERY);
-      Ingest ingest = new Ingest(db, dispatcher, notifier, endpointCache, clock);
+      FanOut fanOut = new FanOut(db, dispatcher, notifier, endpointCache, clock, config.embeddedStore());
+      Ingest ingest = new Ingest(db, dispatcher, notifier, endpointCache, fanOut, clock);
       ApiServer api = new ApiServer(config.host(), config.port(), config.maxRequestBytes(), keys,
           new Idempotency(db, clock), () -> healthy(db), List.of(
               new ApplicationRoutes(apps, clock)::register,
@@ -100,10 +104,11 @@ public final class HeraldServer implements AutoCloseable {
               new SubjectRoutes(apps, new SubjectRepository(db), clock)::register,
               new AttemptRoutes(apps, endpoints, messages, new AttemptRepository(db), dispatcher, clock)::register));
       dispatcher.start();
+      fanOut.start();
       notifier.listen(dispatcher::wake);
       retention.start();
       api.start();
-      return new HeraldServer(db, sender, dispatcher, notifier, retention, api);
+      return new HeraldServer(db, sender, dispatcher, fanOut, notifier, retention, api);
     } catch (RuntimeException e) {
       db.close();
       throw e;
@@ -127,6 +132,7 @@ public final class HeraldServer implements AutoCloseable {
     api.close();
     retention.close();
     notifier.close();
+    fanOut.close();
     dispatcher.close();
     try {
       sender.close();

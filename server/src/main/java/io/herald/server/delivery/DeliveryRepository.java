@@ -33,8 +33,22 @@ public final class DeliveryRepository {
   /** Inserts one pending delivery, already claimed by {@code claimToken} when {@code leaseUntil} is set. */
   public static long insert(Handle h, String msgId, String endpointId, String appId, long now, Long leaseUntil,
       String claimToken) {
+    return insert(h, INSERT, msgId, endpointId, appId, now, leaseUntil, claimToken);
+  }
+
+  /**
+   * As {@link #insert}, unless the message already has a delivery to that endpoint (a resend made one before a
+   * background fan-out got there): then nothing, and -1.
+   */
+  public static long insertIfAbsent(Handle h, String msgId, String endpointId, String appId, long now,
+      Long leaseUntil, String claimToken) {
+    return insert(h, INSERT_IF_ABSENT, msgId, endpointId, appId, now, leaseUntil, claimToken);
+  }
+
+  private static long insert(Handle h, String sql, String msgId, String endpointId, String appId, long now,
+      Long leaseUntil, String claimToken) {
     try {
-      PreparedStatement ps = HotStatements.prepare(h, INSERT);
+      PreparedStatement ps = HotStatements.prepare(h, sql);
       ps.setString(1, msgId);
       ps.setString(2, endpointId);
       ps.setString(3, appId);
@@ -49,8 +63,7 @@ public final class DeliveryRepository {
       ps.setLong(7, now);
       ps.setLong(8, now);
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
+        return rs.next() ? rs.getLong(1) : -1;
       }
     } catch (SQLException e) {
       throw new UnableToExecuteStatementException(e, null);
@@ -63,6 +76,9 @@ public final class DeliveryRepository {
                             lease_until, claim_token, created_at, updated_at)
       VALUES (?, ?, ?, 1, 0, 0, ?, ?, ?, ?, ?)
       RETURNING id""";
+
+  private static final String INSERT_IF_ABSENT = INSERT.replace("RETURNING id",
+      "ON CONFLICT (msg_id, endpoint_id) DO NOTHING RETURNING id");
 
   /** What one claim found: the deliveries now held, and how many due rows it looked at. */
   public record Claimed(List<DeliveryTask> tasks, int scanned) {}

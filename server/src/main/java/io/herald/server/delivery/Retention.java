@@ -65,6 +65,7 @@ public final class Retention implements AutoCloseable {
               DELETE FROM message WHERE id IN (
                 SELECT m.id FROM message m WHERE m.id < :bound
                   AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.msg_id = m.id AND d.status = 1)
+                  AND NOT EXISTS (SELECT 1 FROM fanout f WHERE f.msg_id = m.id)
                 LIMIT :batch)""")
           .bind("bound", Ids.lowerBound("msg", cutoff)).bind("batch", BATCH).execute());
       total += n;

@@ -21,7 +21,9 @@ import org.jdbi.v3.core.Handle;
 
 /**
  * Accepts a message: the message row and one delivery per matching endpoint are written in one transaction, and
- * the call returns only after that transaction is durably committed. Concurrent calls share commits (group commit).
+ * the call returns only after that transaction is durably committed. A message matching more than
+ * {@link FanOut#INLINE_MAX} endpoints is written with a note that its deliveries are still to be created, and
+ * {@link FanOut} creates them right after. Concurrent calls share commits (group commit).
  * Right after the commit the deliveries go to the dispatcher in memory, already claimed, so the first attempt
  * starts without waiting for a poll.
  *
@@ -33,13 +35,16 @@ public final class Ingest {
   private final Dispatcher dispatcher;
   private final Notifier notifier;
   private final EndpointCache endpoints;
+  private final FanOut fanOut;
   private final Clock clock;
 
-  public Ingest(Database db, Dispatcher dispatcher, Notifier notifier, EndpointCache endpoints, Clock clock) {
+  public Ingest(Database db, Dispatcher dispatcher, Notifier notifier, EndpointCache endpoints, FanOut fanOut,
+      Clock clock) {
     this.db = db;
     this.dispatcher = dispatcher;
     this.notifier = notifier;
     this.endpoints = endpoints;
+    this.fanOut = fanOut;
     this.clock = clock;
   }
 
@@ -48,8 +53,12 @@ public final class Ingest {
    * other requests is not rolled back for them.
    */
   private sealed interface Outcome {
-    /** {@code tasks} are claimed by this process; {@code leftInTable} says whether others wait there unclaimed. */
-    record Accepted(Message message, List<DeliveryTask> tasks, boolean leftInTable) implements Outcome {}
+    /**
+     * {@code tasks} are claimed by this process; {@code leftInTable} says whether others wait there unclaimed;
+     * {@code fannedOut}, that the deliveries are still to be created ({@link FanOut}).
+     */
+    record Accepted(Message message, List<DeliveryTask> tasks, boolean leftInTable, boolean fannedOut)
+        implements Outcome {}
 
     record DuplicateEventId() implements Outcome {}
 
@@ -93,6 +102,9 @@ public final class Ingest {
           + "): a terminal event was accepted, so later messages about it are refused");
       case Outcome.Accepted a -> {
         dispatcher.submit(a.tasks());
+        if (a.fannedOut()) {
+          fanOut.schedule(a.message().id());
+        }
         if (a.leftInTable()) {
           notifier.publish(); // this process or that endpoint's lane is saturated: let an idle process claim them
         }
@@ -125,12 +137,19 @@ public final class Ingest {
       }
       return new Outcome.DuplicateEventId();
     }
+    List<Endpoint> matching = new ArrayList<>();
+    for (Endpoint ep : endpoints.enabledIn(h, msg.appId())) {
+      if (ep.accepts(msg.eventType(), msg.channels())) {
+        matching.add(ep);
+      }
+    }
+    if (msg.subject() == null && matching.size() > FanOut.INLINE_MAX) {
+      FanOut.pending(h, msg.id(), now);
+      return new Outcome.Accepted(msg, List.of(), false, true);
+    }
     List<DeliveryTask> tasks = new ArrayList<>();
     boolean leftInTable = false;
-    for (Endpoint ep : endpoints.enabledIn(h, msg.appId())) {
-      if (!ep.accepts(msg.eventType(), msg.channels())) {
-        continue;
-      }
+    for (Endpoint ep : matching) {
       // Claimed now and sent from memory when this process has room for it; otherwise the poller claims it later.
       Long claim = dispatcher.hasRoom(ep.id()) ? lease : null;
       long id;
@@ -150,6 +169,6 @@ public final class Ingest {
       tasks.add(new DeliveryTask(id, msg.id(), ep.id(), msg.appId(), msg.eventType(), msg.payload(), 0, false,
           lease, msg.subject(), msg.sequence()));
     }
-    return new Outcome.Accepted(msg, tasks, leftInTable);
+    return new Outcome.Accepted(msg, tasks, leftInTable, false);
   }
 }

@@ -5,8 +5,8 @@ package io.herald.server.store;
  * dialect only for the few fragments that cannot be portable.
  */
 public enum Dialect {
-  SQLITE("db/migration/sqlite", ""),
-  POSTGRES("db/migration/postgresql", " FOR UPDATE OF d SKIP LOCKED");
+  SQLITE("db/migration/sqlite", "", ""),
+  POSTGRES("db/migration/postgresql", " FOR UPDATE OF d SKIP LOCKED", " FOR UPDATE SKIP LOCKED");
 
   /** Where this engine's Flyway migrations live. */
   public final String migrations;
@@ -18,8 +18,15 @@ public enum Dialect {
    */
   public final String claimLock;
 
-  Dialect(String migrations, String claimLock) {
+  /**
+   * Appended to a select of one row that a process works on for the rest of its transaction (a pending fan-out):
+   * on PostgreSQL a second process skips it instead of waiting, or doing the same work twice.
+   */
+  public final String rowLock;
+
+  Dialect(String migrations, String claimLock, String rowLock) {
     this.migrations = migrations;
     this.claimLock = claimLock;
+    this.rowLock = rowLock;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.standardwebhooks.Webhook;
+import io.herald.server.message.FanOut;
 import io.herald.server.testing.ReceivedRequest;
 import io.herald.server.testing.ScriptedReceiver;
 import io.herald.server.testing.TestServer;
@@ -131,5 +132,31 @@ class DeliveryFlowTest {
     assertThat(receiver.requestsTo("/orders")).hasSize(1);
     assertThat(receiver.requestsTo("/eu")).hasSize(1);
     assertThat(receiver.requestsTo("/all")).hasSize(2);
+  }
+
+  /**
+   * Past {@link FanOut#INLINE_MAX} matching endpoints a message's deliveries are created after it is accepted, a
+   * chunk per transaction: with more endpoints than one chunk holds, every one of them still gets the message once,
+   * and endpoints whose filter does not match get nothing.
+   */
+  @Test
+  void a_message_to_more_endpoints_than_a_chunk_reaches_each_of_them_once() {
+    int n = FanOut.CHUNK + 12;
+    for (int i = 0; i < n; i++) {
+      endpoint("/fan/" + i, "");
+    }
+    endpoint("/filtered", ",\"filterTypes\":[\"something.else\"]");
+
+    var sent = herald.post("/api/v1/app/acme/msg", "{\"eventType\":\"order.created\",\"payload\":{\"n\":1}}");
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(202);
+    String msgId = sent.field("id");
+
+    List<ReceivedRequest> got = receiver.awaitCount(n, Duration.ofSeconds(20));
+    assertThat(got).extracting(r -> r.header("webhook-id")).containsOnly(msgId);
+    assertThat(got).extracting(ReceivedRequest::pathWithoutQuery).doesNotHaveDuplicates().doesNotContain("/filtered");
+    assertThat(got).hasSize(n);
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(
+        herald.get("/api/v1/app/acme/msg/" + msgId + "/endpoint?limit=250").json().path("data")).hasSize(n));
+    assertThat(receiver.requests()).hasSize(n);
   }
 }

@@ -75,7 +75,13 @@ public final class TestServer implements AutoCloseable {
 
   /** Stops and starts again on the same data directory (a clean restart). */
   public void restart() {
+    restart(() -> {});
+  }
+
+  /** Stops, runs {@code whileStopped} (to change the store as a process that died would have left it), starts. */
+  public void restart(Runnable whileStopped) {
     server.close();
+    whileStopped.run();
     boot();
   }
 
