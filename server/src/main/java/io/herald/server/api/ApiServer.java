@@ -33,6 +33,7 @@ public final class ApiServer implements AutoCloseable {
       config.startup.showOldJavalinVersionWarning = false;
       config.concurrency.useVirtualThreads = true;
       config.http.maxRequestSize = maxRequestBytes;
+      config.appData(Body.LIMIT, maxRequestBytes);
       config.router.ignoreTrailingSlashes = true;
       config.jetty.host = host;
       config.jetty.port = port;

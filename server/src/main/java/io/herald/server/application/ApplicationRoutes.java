@@ -1,6 +1,7 @@
 package io.herald.server.application;
 
 import io.herald.server.api.ApiException;
+import io.herald.server.api.Body;
 import io.herald.server.api.Input;
 import io.herald.server.api.Json;
 import io.herald.server.api.ListResponse;
@@ -36,7 +37,7 @@ public final class ApplicationRoutes {
   }
 
   private void create(Context ctx) {
-    Application app = fromInput(Input.of(ctx.bodyAsBytes()), clock.millis());
+    Application app = fromInput(Input.of(Body.of(ctx)), clock.millis());
     if (app.uid() != null && "true".equals(ctx.queryParam("get_if_exists"))) {
       var existing = apps.find(app.uid());
       if (existing.isPresent()) {
@@ -61,7 +62,7 @@ public final class ApplicationRoutes {
   /** PUT creates the application when the path names an unknown uid, as Svix does. */
   private void upsert(Context ctx) {
     String key = ctx.pathParam("app");
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     String name = in.requiredString("name", 256);
     var existing = apps.find(key);
     long now = clock.millis();
@@ -82,7 +83,7 @@ public final class ApplicationRoutes {
 
   private void patch(Context ctx) {
     Application old = apps.require(ctx.pathParam("app"));
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     String uid = in.present("uid") ? in.optionalName("uid", 256).orElse(null) : old.uid();
     String name = in.optionalString("name", 256).orElse(old.name());
     Integer throttle = in.present("throttleRate") ? in.optionalInt("throttleRate", 0, 65535).orElse(null) : old.throttleRate();

@@ -1,6 +1,7 @@
 package io.herald.server.delivery;
 
 import io.herald.server.api.ApiException;
+import io.herald.server.api.Body;
 import io.herald.server.api.Input;
 import io.herald.server.api.Json;
 import io.herald.server.api.ListResponse;
@@ -158,7 +159,7 @@ public final class AttemptRoutes {
   private void recover(Context ctx) {
     Application app = apps.require(ctx.pathParam("app"));
     Endpoint ep = endpoints.require(app.id(), ctx.pathParam("ep"));
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     long now = clock.millis();
     long since = Json.parseTime("since", in.requiredString("since", 64)).toEpochMilli();
     long until = in.optionalString("until", 64).map(u -> Json.parseTime("until", u).toEpochMilli()).orElse(now + 1);

@@ -2,6 +2,7 @@ package io.herald.server.endpoint;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.server.api.ApiException;
+import io.herald.server.api.Body;
 import io.herald.server.api.Input;
 import io.herald.server.api.Json;
 import io.herald.server.api.ListResponse;
@@ -74,7 +75,7 @@ public final class EndpointRoutes {
 
   private void create(Context ctx) {
     Application app = apps.require(ctx.pathParam("app"));
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     long now = clock.millis();
     String secret = in.optionalString("secret", 200).map(s -> parseSecret("secret", s))
         .orElseGet(() -> WebhookSecret.generate().reveal());
@@ -89,7 +90,7 @@ public final class EndpointRoutes {
     Application app = apps.require(ctx.pathParam("app"));
     String key = ctx.pathParam("ep");
     var existing = endpoints.find(app.id(), key);
-    ObjectNode body = Json.parseObject(ctx.bodyAsBytes());
+    ObjectNode body = Json.parseObject(Body.of(ctx));
     long now = clock.millis();
     if (existing.isEmpty()) {
       if (!body.hasNonNull("uid")) {
@@ -109,7 +110,7 @@ public final class EndpointRoutes {
 
   private void patch(Context ctx) {
     Endpoint old = endpoint(ctx);
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     String url = in.optionalString("url", 65_536).map(u -> checkedUrl(u)).orElse(old.url());
     EndpointOptions.Options options = EndpointOptions.read(in, EndpointOptions.Options.of(old), true);
     Endpoint e = new Endpoint(old.id(), old.appId(),
@@ -154,7 +155,7 @@ public final class EndpointRoutes {
    */
   private void setHeaders(Context ctx, boolean merge) {
     Endpoint old = endpoint(ctx);
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     List<String> deletes = merge ? headerNames(in, "deleteHeaders") : List.of();
     ObjectNode given = in.optionalObject("headers").or(() -> deletes.isEmpty() ? Optional.empty()
         : Optional.of(Json.MAPPER.createObjectNode())).orElseThrow(() -> ApiException.validation("headers", "is required"));
@@ -180,7 +181,7 @@ public final class EndpointRoutes {
    */
   private void rotate(Context ctx) {
     Endpoint old = endpoint(ctx);
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body = Body.of(ctx);
     Input in = body.length == 0 ? new Input(Json.MAPPER.createObjectNode()) : Input.of(body);
     int grace = in.optionalInt("gracePeriodSeconds", 0, MAX_GRACE_SECONDS).orElse(DEFAULT_GRACE_SECONDS);
     String next = in.optionalString("key", 200).map(s -> parseSecret("key", s))

@@ -1,6 +1,7 @@
 package io.herald.server.eventtype;
 
 import io.herald.server.api.ApiException;
+import io.herald.server.api.Body;
 import io.herald.server.api.Input;
 import io.herald.server.api.Json;
 import io.herald.server.api.ListResponse;
@@ -36,7 +37,7 @@ public final class EventTypeRoutes {
   }
 
   private void create(Context ctx) {
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     String name = in.requiredString("name", 256);
     Input.checkName("name", name, 256);
     long now = clock.millis();
@@ -46,7 +47,7 @@ public final class EventTypeRoutes {
   private void put(Context ctx) {
     String name = ctx.pathParam("name");
     Input.checkName("name", name, 256);
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     long now = clock.millis();
     long created = types.find(name).map(EventType::createdAt).orElse(now);
     EventType type = read(in, name, created, now);
@@ -56,7 +57,7 @@ public final class EventTypeRoutes {
 
   private void patch(Context ctx) {
     EventType old = types.require(ctx.pathParam("name"));
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     String lifecycle = in.present("lifecycle") ? lifecycle(in) : old.lifecycle();
     EventType type = new EventType(old.name(),
         in.optionalString("description", 10_000).orElse(old.description()),

@@ -2,6 +2,7 @@ package io.herald.server.message;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.server.api.ApiException;
+import io.herald.server.api.Body;
 import io.herald.server.api.Input;
 import io.herald.server.api.ListResponse;
 import io.herald.server.api.PageRequest;
@@ -36,7 +37,7 @@ public final class MessageRoutes {
   }
 
   private void create(Context ctx) {
-    byte[] body = ctx.bodyAsBytes();
+    byte[] body = Body.of(ctx);
     Message msg;
     // From here to the write the request only computes: let the group commit wait for it when it is busy.
     try (var expected = ingest.expectWrite()) {

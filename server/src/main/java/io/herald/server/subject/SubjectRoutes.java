@@ -1,6 +1,7 @@
 package io.herald.server.subject;
 
 import io.herald.server.api.ApiException;
+import io.herald.server.api.Body;
 import io.herald.server.api.Input;
 import io.herald.server.api.Json;
 import io.herald.server.api.ListResponse;
@@ -54,7 +55,7 @@ public final class SubjectRoutes {
   private void put(Context ctx) {
     Application app = apps.require(ctx.pathParam("app"));
     String id = SubjectIds.check("subject", ctx.pathParam("subject"));
-    Input in = Input.of(ctx.bodyAsBytes());
+    Input in = Input.of(Body.of(ctx));
     String metadata = Json.text(in.optionalObject("metadata").orElse(Json.MAPPER.createObjectNode()));
     if (metadata.length() > MAX_METADATA_BYTES) {
       throw ApiException.validation("metadata", "must be at most " + MAX_METADATA_BYTES + " bytes of JSON");

@@ -1,9 +1,15 @@
 package io.herald.server.api;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.server.testing.TestServer;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -65,6 +71,33 @@ class ApiBehaviourTest {
     assertThat(r.status()).isEqualTo(413);
     assertThat(r.detail()).contains("HERALD_MAX_REQUEST_BYTES");
     assertThat(herald.get("/api/v1/app/big/msg").json().path("data")).isEmpty();
+  }
+
+  /** A body sent in chunks (no Content-Length) is held to the same limit, and read whole when under it. */
+  @Test
+  void a_chunked_body_is_read_whole_and_held_to_the_limit() throws Exception {
+    newApp("chunked");
+    HttpClient http = HttpClient.newHttpClient();
+    java.util.function.Function<String, HttpResponse<String>> sendChunked = body -> {
+      var request = HttpRequest.newBuilder(URI.create(herald.baseUrl() + "/api/v1/app/chunked/msg"))
+          .header("Authorization", "Bearer " + TestServer.TOKEN).header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body.getBytes(UTF_8))))
+          .build();
+      try {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    String small = "{\"eventType\":\"e\",\"payload\":{\"x\":\"" + "a".repeat(3000) + "\"}}";
+    var accepted = sendChunked.apply(small);
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    assertThat(accepted.body()).contains("a".repeat(3000));
+
+    var refused = sendChunked.apply("{\"eventType\":\"e\",\"payload\":{\"x\":\"" + "a".repeat(5000) + "\"}}");
+    assertThat(refused.statusCode()).isEqualTo(413);
+    assertThat(refused.body()).contains("HERALD_MAX_REQUEST_BYTES");
+    assertThat(herald.get("/api/v1/app/chunked/msg").json().path("data")).hasSize(1);
   }
 
   @Test
