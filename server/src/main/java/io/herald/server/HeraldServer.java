@@ -95,14 +95,16 @@ public final class HeraldServer implements AutoCloseable {
       Retention retention = new Retention(db, clock, Duration.ofDays(config.retentionDays()), RETENTION_EVERY);
       FanOut fanOut = new FanOut(db, dispatcher, notifier, endpointCache, clock, config.embeddedStore());
       Ingest ingest = new Ingest(db, dispatcher, notifier, endpointCache, fanOut, clock);
+      MessageRoutes messageRoutes = new MessageRoutes(apps, messages, ingest, clock);
       ApiServer api = new ApiServer(config.host(), config.port(), config.maxRequestBytes(), keys,
           new Idempotency(db, clock), () -> healthy(db), List.of(
               new ApplicationRoutes(apps, clock)::register,
               new EventTypeRoutes(new EventTypeRepository(db), clock)::register,
               new EndpointRoutes(apps, endpoints, config.addressPolicy(), clock, endpointCache::invalidate)::register,
-              new MessageRoutes(apps, messages, ingest, clock)::register,
+              messageRoutes::register,
               new SubjectRoutes(apps, new SubjectRepository(db), clock)::register,
-              new AttemptRoutes(apps, endpoints, messages, new AttemptRepository(db), dispatcher, clock)::register));
+              new AttemptRoutes(apps, endpoints, messages, new AttemptRepository(db), dispatcher, clock)::register),
+          messageRoutes::accept);
       dispatcher.start();
       fanOut.start();
       notifier.listen(dispatcher::wake);

@@ -27,7 +27,7 @@ public final class ApiServer implements AutoCloseable {
    * @param healthy whether the store answers, for {@code GET /api/v1/health}
    */
   public ApiServer(String host, int port, long maxRequestBytes, ApiKeys keys, Idempotency idempotency,
-      BooleanSupplier healthy, List<Consumer<RoutesConfig>> features) {
+      BooleanSupplier healthy, List<Consumer<RoutesConfig>> features, MessagePost messagePost) {
     javalin = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.startup.showOldJavalinVersionWarning = false;
@@ -37,6 +37,9 @@ public final class ApiServer implements AutoCloseable {
       config.router.ignoreTrailingSlashes = true;
       config.jetty.host = host;
       config.jetty.port = port;
+      // Javalin's handlers go inside this one, which takes the plain message POSTs before them.
+      config.jetty.modifyServer(server -> server.setHandler(
+          new MessagePostHandler(keys, maxRequestBytes, messagePost)));
       RoutesConfig routes = config.routes;
       routes.before("/api/v1/*", ctx -> authenticate(ctx, keys, idempotency));
       routes.after("/api/v1/*", ctx -> {
@@ -46,26 +49,12 @@ public final class ApiServer implements AutoCloseable {
       });
       routes.get("/api/v1/health", ctx -> ctx.status(healthy.getAsBoolean() ? 204 : 503));
       features.forEach(f -> f.accept(routes));
-      routes.exception(ApiException.class, (e, ctx) -> {
-        if (e.loc() != null) {
-          validationError(ctx, e);
-        } else {
-          error(ctx, e.status(), e.code(), e.getMessage());
-        }
-      });
-      routes.exception(StoreUnavailableException.class,
-          (e, ctx) -> error(ctx, 503, "store_unavailable", "the database is unavailable; retry shortly"));
-      routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), codeFor(e.getStatus()),
-          e.getStatus() == 413 ? "request body is larger than HERALD_MAX_REQUEST_BYTES (" + maxRequestBytes + " bytes)"
-              : e.getMessage()));
-      routes.exception(Exception.class, (e, ctx) -> {
-        if (io.herald.server.store.Stores.isConnectionFailure(e)) {
-          error(ctx, 503, "store_unavailable", "the database is unavailable; retry shortly");
-          return;
-        }
-        log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
-        error(ctx, 500, "internal", "internal error; the server log has the details");
-      });
+      io.javalin.http.ExceptionHandler<Exception> answer = (e, ctx) -> {
+        Answer a = answerFor(e, ctx.method().name(), ctx.path(), maxRequestBytes);
+        Respond.json(ctx.status(a.status()), a.status(), a.body());
+      };
+      routes.exception(HttpResponseException.class, answer::handle); // else Javalin's own mapping answers these
+      routes.exception(Exception.class, answer);
       routes.error(404, ctx -> {
         if (ctx.result() == null || ctx.result().isEmpty()) {
           error(ctx, 404, "not_found", "no such route: " + ctx.method() + " " + ctx.path());
@@ -95,10 +84,43 @@ public final class ApiServer implements AutoCloseable {
     Respond.json(ctx.status(status), status, Map.of("code", code, "detail", detail));
   }
 
-  /** Svix's HTTPValidationError, plus Herald's {@code code}. */
-  private static void validationError(Context ctx, ApiException e) {
-    Map<String, Object> item = Map.of("loc", e.loc(), "msg", e.problem(), "type", "value_error");
-    Respond.json(ctx.status(e.status()), e.status(), Map.of("code", e.code(), "detail", List.of(item)));
+  /**
+   * {@code POST /api/v1/app/{app}/msg} once authenticated and read (the message route's {@code accept}): what the
+   * 202 answers. Also registered as a Javalin route, which serves the requests the fast path passes on.
+   */
+  @FunctionalInterface
+  public interface MessagePost {
+    Object accept(String appKey, byte[] body, boolean withContent);
+  }
+
+  /** An answer: its status and what its JSON body holds. */
+  record Answer(int status, Object body) {}
+
+  /**
+   * What a failed request is answered, whichever way it came in ({@link MessagePostHandler} too): {@code {code,
+   * detail}}, or Svix's HTTPValidationError (plus Herald's {@code code}) for a field that is wrong.
+   */
+  static Answer answerFor(Exception e, String method, String path, long maxRequestBytes) {
+    if (e instanceof ApiException api) {
+      if (api.loc() != null) {
+        Map<String, Object> item = Map.of("loc", api.loc(), "msg", api.problem(), "type", "value_error");
+        return new Answer(api.status(), Map.of("code", api.code(), "detail", List.of(item)));
+      }
+      return error(api.status(), api.code(), api.getMessage());
+    }
+    if (e instanceof StoreUnavailableException || io.herald.server.store.Stores.isConnectionFailure(e)) {
+      return error(503, "store_unavailable", "the database is unavailable; retry shortly");
+    }
+    if (e instanceof HttpResponseException h) {
+      return error(h.getStatus(), codeFor(h.getStatus()), h.getStatus() == 413
+          ? "request body is larger than HERALD_MAX_REQUEST_BYTES (" + maxRequestBytes + " bytes)" : h.getMessage());
+    }
+    log.error("unhandled error on {} {}", method, path, e);
+    return error(500, "internal", "internal error; the server log has the details");
+  }
+
+  private static Answer error(int status, String code, String detail) {
+    return new Answer(status, Map.of("code", code, "detail", detail));
   }
 
   private static String codeFor(int status) {

@@ -37,16 +37,23 @@ public final class MessageRoutes {
   }
 
   private void create(Context ctx) {
-    byte[] body = Body.of(ctx);
+    Respond.json(ctx, 202, accept(ctx.pathParam("app"), Body.of(ctx), withContent(ctx)));
+  }
+
+  /**
+   * The whole of {@code POST /api/v1/app/{app}/msg} once the request is authenticated and its body read: what the
+   * 202 answers, or an {@link io.herald.server.api.ApiException}. The route above and the ingest fast path
+   * ({@code MessagePostHandler}) both call it.
+   */
+  public MessageOut accept(String appKey, byte[] body, boolean withContent) {
     Message msg;
     // From here to the write the request only computes: let the group commit wait for it when it is busy.
     try (var expected = ingest.expectWrite()) {
       MessageIn in = MessageIn.parse(body);
-      String key = ctx.pathParam("app");
-      Application app = apps.find(key).orElseGet(() -> createInline(key, in));
+      Application app = apps.find(appKey).orElseGet(() -> createInline(appKey, in));
       msg = ingest.accept(app.id(), in, expected);
     }
-    Respond.json(ctx, 202, MessageOut.of(msg, withContent(ctx)));
+    return MessageOut.of(msg, withContent);
   }
 
   /**

@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -98,6 +99,44 @@ class ApiBehaviourTest {
     assertThat(refused.statusCode()).isEqualTo(413);
     assertThat(refused.body()).contains("HERALD_MAX_REQUEST_BYTES");
     assertThat(herald.get("/api/v1/app/chunked/msg").json().path("data")).hasSize(1);
+  }
+
+  /**
+   * {@code POST .../msg} is served by a handler in front of Javalin ({@code MessagePostHandler}); with a trailing
+   * slash the same request goes through Javalin's route. Both must answer alike, errors word for word.
+   */
+  @Test
+  void the_message_fast_path_answers_as_the_javalin_route_does() {
+    newApp("same");
+    String big = "{\"eventType\":\"e\",\"payload\":{\"x\":\"" + "a".repeat(5000) + "\"}}";
+    List<String> bodies = List.of("{\"payload\":{}}", "{\"eventType\":\"e\",\"payload\":[1]}",
+        "{\"eventType\":\"e\",\"payload\":{}} trailing", "not json", big,
+        "{\"eventType\":\"e\",\"eventId\":\"taken\",\"payload\":{}}");
+    assertThat(herald.post("/api/v1/app/same/msg", bodies.get(5)).status()).isEqualTo(202);
+    for (String body : bodies) {
+      for (String app : List.of("same", "nowhere")) {
+        var fast = herald.post("/api/v1/app/" + app + "/msg", body);
+        var javalin = herald.post("/api/v1/app/" + app + "/msg/", body);
+        assertThat(fast.status()).as(app + " " + body).isGreaterThanOrEqualTo(400).isEqualTo(javalin.status());
+        assertThat(fast.body()).as(app + " " + body).isEqualTo(javalin.body());
+      }
+    }
+    for (String query : List.of("", "?with_content=false", "?with_content=true")) {
+      String ok = "{\"eventType\":\"e\",\"payload\":{\"k\":[1, 2.50]}}";
+      var fast = herald.post("/api/v1/app/same/msg" + query, ok);
+      var javalin = herald.post("/api/v1/app/same/msg/" + query, ok);
+      assertThat(fast.status()).isEqualTo(javalin.status()).isEqualTo(202);
+      assertThat(fieldNames(fast.json())).isEqualTo(fieldNames(javalin.json()));
+      String payload = query.contains("false") ? "\"payload\":{}" : "\"payload\":{\"k\":[1, 2.50]}";
+      assertThat(fast.body()).contains(payload);
+      assertThat(javalin.body()).contains(payload);
+    }
+  }
+
+  private static Set<String> fieldNames(JsonNode node) {
+    Set<String> names = new HashSet<>();
+    node.fieldNames().forEachRemaining(names::add);
+    return names;
   }
 
   @Test
