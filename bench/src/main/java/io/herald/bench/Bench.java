@@ -320,6 +320,19 @@ final class Bench {
     return sel;
   }
 
+  /** docs/performance.md from a finished run's results: its summary and verdicts computed again, as at its end. */
+  @SuppressWarnings("unchecked")
+  static int report(Path root, Path json) throws java.io.IOException {
+    Map<String, Object> results = JSON.readValue(json.toFile(), Map.class);
+    List<Map<String, Object>> reps = (List<Map<String, Object>>) results.get("reps");
+    Map<String, Summary.Stat> summary = Summary.of(reps);
+    List<Map<String, Object>> targets = Targets.evaluate(summary);
+    results.put("targets", targets);
+    MarkdownReport.write(root.resolve("docs/performance.md"), results, summary, targets);
+    System.out.println("docs/performance.md written from " + json);
+    return 0;
+  }
+
   private static void write(Path json, Map<String, Object> results) throws java.io.IOException {
     Files.createDirectories(json.getParent());
     JSON.writeValue(json.toFile(), results);

@@ -47,6 +47,10 @@ public final class Main {
           s4 = new int[] {Integer.parseInt(mm[0]), mm.length > 1 ? Integer.parseInt(mm[1]) : 0};
         }
         case "--no-docs" -> docs = false;
+        case "--report" -> {
+          // Writes docs/performance.md from a results file again (after the report changed), without running.
+          System.exit(Bench.report(root, Path.of(args[++i]).toAbsolutePath()));
+        }
         case "-h", "--help" -> {
           usage();
           return;
@@ -72,11 +76,13 @@ public final class Main {
     System.out.println("""
         bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--window-scale F] [--warm-up MIN,MAX] [--s4 N[,M]]
             [--no-docs]
+        bench/run --report bench/results/<id>.json
           --smoke   about two minutes of load, one repetition (the default)
           --full    three repetitions, long windows, S4 at 200k and 500k, the ten-minute S7 soak
           --only    run these scenarios (S1 is added when another needs its rate; S2 when S5 needs its p99)
           --reps    override the number of repetitions
           --window-scale  multiply every measurement window by F (warm-ups and baselines unchanged)
+          --report  write docs/performance.md from that run's results again, without running anything
           --warm-up MIN,MAX  warm each Herald for MIN to MAX seconds until its rate is stable (smoke 15,30; full 45,120)
           --s4 N,M  S4's backlog: N messages in every repetition, M (optional) once more in the first
           --no-docs write bench/results/<id>.json only, leave docs/performance.md alone""");

@@ -44,9 +44,9 @@ public final class MarkdownReport {
         + "`bench/run --full` (three repetitions, long windows and the ten-minute soak), `bench/run --only S1,S2`. See "
         + "[bench/README.md](../bench/README.md).\n\n");
 
-    long lost = (long) results.get("lostTotal");
-    long dup = (long) results.get("duplicatesTotal");
-    long bad = (long) results.get("badSignaturesTotal");
+    long lost = ((Number) results.get("lostTotal")).longValue();
+    long dup = ((Number) results.get("duplicatesTotal")).longValue();
+    long bad = ((Number) results.get("badSignaturesTotal")).longValue();
     md.append("## Verdict\n\n");
     md.append(lost == 0 && bad == 0 ? "**No delivery lost** " : "**RUN FAILED: " + lost + " deliveries lost** ")
         .append("(every accepted message checked against a sink that verified ").append("every signature; ")

@@ -86,6 +86,10 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
             r -> num(r, "S2", store, rate, "e2eLatencyMs", "p999")));
         m.add(new Metric(k + ".ingestP99", g2, "ingest p99 at " + at, "ms",
             r -> num(r, "S2", store, rate, "ingestLatencyMs", "p99")));
+        m.add(new Metric(k + ".cores", g2, "machine CPU busy at " + at + " (all processes)", "cores of 2",
+            r -> num(r, "S2", store, rate, "cpuCoresUsed")));
+        m.add(new Metric(k + ".late", g2, "sends the load generator made late at " + at, "",
+            r -> num(r, "S2", store, rate, "lateSends")));
       }
     }
     for (int fan : new int[] {10, 100}) {
@@ -115,6 +119,12 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
           r -> num(r, "S5", v, "e2eLatencyMs", "p99")));
       m.add(new Metric("s5." + v + ".vsS2", g, what + ": healthy p99 vs S2", "x",
           r -> num(r, "S5", v, "e2eLatencyMs", "p99") / num(r, "S2", "embedded", "rateHalfS1", "e2eLatencyMs", "p99")));
+      // The healthy tenants' tail is their commit wait, which grows when the machine runs out of cores (S5 at "half
+      // of S1" keeps more of the machine busy than S2 at the same rate): shown next to S2's at 50% of S1.
+      m.add(new Metric("s5." + v + ".cores", g, what + ": machine CPU busy (all processes)", "cores of 2",
+          r -> num(r, "S5", v, "cpuCoresUsed")));
+      m.add(new Metric("s5." + v + ".late", g, what + ": sends the load generator made late", "",
+          r -> num(r, "S5", v, "lateSends")));
     }
     String g6 = "S6 two processes (postgres)";
     m.add(new Metric("s6.rate", g6, "two processes: deliveries/s", "/s",
