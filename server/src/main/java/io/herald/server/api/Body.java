@@ -20,24 +20,31 @@ public final class Body {
 
   /** The request's body; a 413 when it is over the limit, whether declared or sent in chunks. */
   public static byte[] of(Context ctx) {
-    long limit = ctx.appData(LIMIT);
     long declared = ctx.req().getContentLengthLong();
+    long limit = ctx.appData(LIMIT);
     if (declared > limit) {
-      throw tooLarge();
+      throw tooLarge(); // before opening the stream: the servlet layer may answer 100-continue on opening it
     }
     try {
-      InputStream in = ctx.req().getInputStream();
-      if (declared >= 0) {
-        return in.readNBytes((int) declared);
-      }
-      byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      if (body.length > limit) {
-        throw tooLarge();
-      }
-      return body;
+      return read(ctx.req().getInputStream(), declared, limit);
     } catch (IOException e) {
       throw new UncheckedIOException("reading the request body", e);
     }
+  }
+
+  /** {@code declared} bytes, or (when it is -1, a chunked body) up to the limit; a 413 past the limit. */
+  static byte[] read(InputStream in, long declared, long limit) throws IOException {
+    if (declared > limit) {
+      throw tooLarge();
+    }
+    if (declared >= 0) {
+      return in.readNBytes((int) declared);
+    }
+    byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+    if (body.length > limit) {
+      throw tooLarge();
+    }
+    return body;
   }
 
   /** ApiServer words it ({@code HERALD_MAX_REQUEST_BYTES}), as for Javalin's own limit. */

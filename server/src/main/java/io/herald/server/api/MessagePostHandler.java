@@ -1,6 +1,5 @@
 package io.herald.server.api;
 
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
@@ -47,7 +46,7 @@ final class MessagePostHandler extends Handler.Wrapper {
     }
     ApiServer.Answer answer;
     try {
-      byte[] body = read(request);
+      byte[] body = Body.read(Content.Source.asInputStream(request), request.getLength(), maxRequestBytes);
       answer = new ApiServer.Answer(202, route.accept(appKey, body, withContent(request.getHttpURI().getQuery())));
     } catch (Exception e) {
       answer = ApiServer.answerFor(e, "POST", request.getHttpURI().getPath(), maxRequestBytes);
@@ -83,23 +82,6 @@ final class MessagePostHandler extends Handler.Wrapper {
     String auth = headers.get(HttpHeader.AUTHORIZATION);
     String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
     return keys.isAdmin(token) ? appKey : null;
-  }
-
-  /** The body, held to the limit as {@link Body#of} holds it. */
-  private byte[] read(Request request) throws Exception {
-    long declared = request.getLength();
-    if (declared > maxRequestBytes) {
-      throw new io.javalin.http.HttpResponseException(413, "request body too large");
-    }
-    InputStream in = Content.Source.asInputStream(request);
-    if (declared >= 0) {
-      return in.readNBytes((int) declared);
-    }
-    byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxRequestBytes + 1));
-    if (body.length > maxRequestBytes) {
-      throw new io.javalin.http.HttpResponseException(413, "request body too large");
-    }
-    return body;
   }
 
   /** Svix's {@code with_content}, as the Javalin route reads it: true unless its first value is {@code false}. */
