@@ -52,6 +52,12 @@ public final class ApiKeys {
    */
   private volatile byte[] lastVerified;
 
+  /** The token of an {@code Authorization: Bearer <token>} header, or null when there is none. */
+  static String bearerToken(String authorization) {
+    return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        ? authorization.substring(7).trim() : null;
+  }
+
   public boolean isAdmin(String token) {
     if (token == null) {
       return false;

@@ -1,6 +1,7 @@
 package io.herald.server.api;
 
 import io.herald.server.store.StoreUnavailableException;
+import io.herald.server.store.Stores;
 import io.javalin.Javalin;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -68,8 +69,7 @@ public final class ApiServer implements AutoCloseable {
     if (ctx.path().equals("/api/v1/health") || ctx.path().equals("/api/v1/health/")) {
       return;
     }
-    String header = ctx.header("Authorization");
-    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
+    String token = ApiKeys.bearerToken(ctx.header("Authorization"));
     if (!keys.isAdmin(token)) {
       throw new ApiException(401, "authentication_failed",
           token == null ? "missing 'Authorization: Bearer <api key>' header" : "invalid API key");
@@ -108,7 +108,7 @@ public final class ApiServer implements AutoCloseable {
       }
       return error(api.status(), api.code(), api.getMessage());
     }
-    if (e instanceof StoreUnavailableException || io.herald.server.store.Stores.isConnectionFailure(e)) {
+    if (e instanceof StoreUnavailableException || Stores.isConnectionFailure(e)) {
       return error(503, "store_unavailable", "the database is unavailable; retry shortly");
     }
     if (e instanceof HttpResponseException h) {

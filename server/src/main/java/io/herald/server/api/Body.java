@@ -20,19 +20,17 @@ public final class Body {
 
   /** The request's body; a 413 when it is over the limit, whether declared or sent in chunks. */
   public static byte[] of(Context ctx) {
-    long declared = ctx.req().getContentLengthLong();
-    long limit = ctx.appData(LIMIT);
-    if (declared > limit) {
-      throw tooLarge(); // before opening the stream: the servlet layer may answer 100-continue on opening it
-    }
     try {
-      return read(ctx.req().getInputStream(), declared, limit);
+      return read(ctx.req().getInputStream(), ctx.req().getContentLengthLong(), ctx.appData(LIMIT));
     } catch (IOException e) {
       throw new UncheckedIOException("reading the request body", e);
     }
   }
 
-  /** {@code declared} bytes, or (when it is -1, a chunked body) up to the limit; a 413 past the limit. */
+  /**
+   * {@code declared} bytes, or (when it is -1, a chunked body) up to the limit; a 413 past the limit, before reading
+   * anything when the declared length is over it.
+   */
   static byte[] read(InputStream in, long declared, long limit) throws IOException {
     if (declared > limit) {
       throw tooLarge();

@@ -15,8 +15,9 @@ import org.eclipse.jetty.util.Callback;
  * {@code POST /api/v1/app/{app}/msg}, the route producers call for every event, served on Jetty directly instead of
  * through the servlet layer and Javalin's router: in the benchmark's profile of saturated ingest those two were a
  * quarter of Herald's CPU samples (regex routing, before/after filters, servlet wrappers, the body copy), more than
- * Herald's own work on the request. The request gets the same answer either way: authentication, the size limit,
- * {@link ApiServer.MessagePost} (the route's own code, shared with the Javalin route) and {@link ApiServer#answerFor} for errors.
+ * Herald's own work on the request. The request gets the same answer either way: authentication, the size limit
+ * ({@link Body#read}), {@link ApiServer.MessagePost} (the route's own code, shared with the Javalin route) and
+ * {@link ApiServer#answerFor} for errors.
  *
  * <p>Only the plain case is taken here; anything else goes on to Javalin unchanged: another method or path, a path
  * that needs decoding or has a trailing slash, an {@code idempotency-key} (replayed and remembered by Javalin's
@@ -79,9 +80,7 @@ final class MessagePostHandler extends Handler.Wrapper {
     if (headers.contains("idempotency-key")) {
       return null;
     }
-    String auth = headers.get(HttpHeader.AUTHORIZATION);
-    String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-    return keys.isAdmin(token) ? appKey : null;
+    return keys.isAdmin(ApiKeys.bearerToken(headers.get(HttpHeader.AUTHORIZATION))) ? appKey : null;
   }
 
   /** Svix's {@code with_content}, as the Javalin route reads it: true unless its first value is {@code false}. */

@@ -209,13 +209,20 @@ abstract class StoreContract {
     message(pending, T0);
     String recent = Ids.next("msg", T0 + Duration.ofDays(40).toMillis());
     message(recent, T0 + Duration.ofDays(40).toMillis());
+    String fanningOut = Ids.next("msg", T0); // old, no delivery yet: its background fan-out has not run
+    db.writes().execute(h -> {
+      h.execute("INSERT INTO message (id, app_id, event_type, payload, created_at) VALUES (?, 'app_1', 'e', ?, ?)",
+          fanningOut, new byte[0], T0);
+      h.execute("INSERT INTO fanout (msg_id, after_endpoint, created_at) VALUES (?, '', ?)", fanningOut, T0);
+      return null;
+    });
 
     Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + Duration.ofDays(45).toMillis()), ZoneOffset.UTC);
     new Retention(db, clock, Duration.ofDays(30), Duration.ofHours(1)).runOnce();
 
     Set<String> left = new HashSet<>(db.reads().withHandle(h -> h.createQuery("SELECT id FROM message")
         .mapTo(String.class).list()));
-    assertThat(left).containsExactlyInAnyOrder(pending, recent);
+    assertThat(left).containsExactlyInAnyOrder(pending, recent, fanningOut);
     assertThat(count("attempt")).isZero();
     assertThat(count("delivery")).isEqualTo(2);
   }
