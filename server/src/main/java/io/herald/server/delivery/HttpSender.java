@@ -15,6 +15,7 @@ import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -25,7 +26,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>The deadline covers the whole exchange, response body included: a receiver that sends headers and then dribbles
  * its body cannot hold a delivery slot past it. The response body is read with a byte cap and the rest discarded.
- * Redirects are never followed, and every address the client dials passes the {@link AddressPolicy} after DNS
+ * Redirects are never followed, cookies never kept, and every address the client dials passes the {@link AddressPolicy} after DNS
  * resolution, in the resolver itself, so a hostname that re-resolves to 127.0.0.1 is caught.
  */
 public final class HttpSender implements AutoCloseable {
@@ -46,6 +47,9 @@ public final class HttpSender implements AutoCloseable {
     client.setExecutor(threads);
     client.setSocketAddressResolver(new PolicyResolver(policy, Executors.newVirtualThreadPerTaskExecutor()));
     client.setFollowRedirects(false);
+    // No cookie jar: the client is shared by every tenant, so a cookie one tenant's receiver set would go to any
+    // endpoint on that host (and matching it against each request's URI cost a URI parse per attempt).
+    client.setHttpCookieStore(new HttpCookieStore.Empty());
     client.setConnectTimeout(connectTimeout.toMillis());
     client.setIdleTimeout(60_000);
     client.setMaxConnectionsPerDestination(256);

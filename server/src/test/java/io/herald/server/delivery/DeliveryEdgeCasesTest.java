@@ -174,6 +174,27 @@ class DeliveryEdgeCasesTest {
     assertThat(shown.path("sensitive").get(0).asText()).isEqualTo("Authorization");
   }
 
+  /**
+   * A receiver's Set-Cookie is never sent back: the delivery client is shared by every tenant, so a cookie one
+   * tenant's receiver set would otherwise reach another tenant's endpoint on the same host.
+   */
+  @Test
+  void cookies_a_receiver_sets_are_not_sent_to_it_or_to_other_tenants() {
+    boot(Map.of());
+    herald.post("/api/v1/app", "{\"name\":\"Other\",\"uid\":\"other\"}");
+    receiver.on("/sets").respondWithHeader(200, "Set-Cookie", "session=acme-secret; Path=/");
+    receiver.on("/other").respond(200);
+    endpoint("/sets");
+    herald.post("/api/v1/app/other/endpoint", "{\"url\":\"" + receiver.url("/other") + "\"}");
+    send();
+    receiver.awaitCount(1, Duration.ofSeconds(5));
+    send();
+    herald.post("/api/v1/app/other/msg", "{\"eventType\":\"e\",\"payload\":{}}");
+    List<ReceivedRequest> got = receiver.awaitCount(3, Duration.ofSeconds(5));
+    assertThat(got).hasSize(3);
+    assertThat(got).allSatisfy(r -> assertThat(r.header("cookie")).as(r.path()).isNull());
+  }
+
   @Test
   void resend_and_recover_send_failed_messages_again_once() {
     boot(Map.of("HERALD_RETRY_SCHEDULE", ""));
