@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.herald.bench.baseline.FsyncRate;
 import io.herald.bench.baseline.PgCommitRate;
 import io.herald.bench.baseline.RawRate;
+import io.herald.bench.baseline.StoreFloor;
 import io.herald.bench.proc.HeraldProcess;
 import io.herald.bench.report.Machine;
 import io.herald.bench.report.MarkdownReport;
@@ -152,6 +153,8 @@ final class Bench {
     baselines.put("raw", step("R_raw", () -> RawRate.measure(ctx.sink, ctx.secret, ctx.runDir.resolve("wrk"),
         mode.rawSeconds(), 32, ctx.userAgent).toMap()));
     baselines.put("fsync", step("fsync", () -> FsyncRate.measure(ctx.runDir.resolve("data"), mode.fsyncSeconds())));
+    baselines.put("storeFloor", step("store floor", () -> StoreFloor.measure(ctx.jar, ctx.runDir.resolve("data"),
+        mode.rawSeconds())));
     if (pg) {
       baselines.put("pgCommits", step("PostgreSQL commits", () -> PgCommitRate.measure(ctx.newDatabase("probe"),
           mode.pgSeconds())));

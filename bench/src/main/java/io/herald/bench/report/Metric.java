@@ -20,6 +20,15 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
         r -> num(r, "baselines", "raw", "cpuMicrosPerRequest")));
     m.add(new Metric("fsync.rate", "Baselines", "fdatasync rate of the data directory", "syncs/s",
         r -> num(r, "baselines", "fsync", "syncsPerSecond")));
+    m.add(new Metric("floor.cpu", "Baselines", "store floor: Herald's statements alone, 10 deliveries per commit, "
+        + "CPU per delivery", "µs", r -> num(r, "baselines", "storeFloor", "cpuMicrosPerDelivery")));
+    m.add(new Metric("floor.rate", "Baselines", "store floor: deliveries/s on one thread", "/s",
+        r -> num(r, "baselines", "storeFloor", "deliveriesPerSecond")));
+    m.add(new Metric("floor.ratio", "Baselines", "floor of a delivery (store floor + 2 raw requests) / raw request",
+        "x", r -> floor(r) / num(r, "baselines", "raw", "cpuMicrosPerRequest")));
+    m.add(new Metric("floor.e2eRatio", "Baselines", "E2E / R_raw at the floor (every core busy with floor work only)",
+        "x", r -> num(r, "baselines", "storeFloor", "cores") * 1e6 / floor(r)
+            / num(r, "baselines", "raw", "requestsPerSecond")));
     m.add(new Metric("pg.commits1", "Baselines", "PostgreSQL durable commits/s, 1 connection", "commits/s",
         r -> num(r, "baselines", "pgCommits", "oneConnectionCommitsPerSecond")));
     m.add(new Metric("pg.commits16", "Baselines", "PostgreSQL durable commits/s, 16 connections", "commits/s",
@@ -38,6 +47,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
       m.add(new Metric("s1" + s + ".cpuRatio", g, "CPU per delivery / CPU per raw request", "x",
           r -> num(r, "S1", store, "cpuMicrosPerDelivery", "all") / num(r, "baselines", "raw", "cpuMicrosPerRequest")));
       if (store.equals("embedded")) {
+        m.add(new Metric("s1e.aboveFloor", g, "CPU per delivery / floor of a delivery (store floor + 2 raw requests)",
+            "x", r -> num(r, "S1", "embedded", "cpuMicrosPerDelivery", "all") / floor(r)));
         m.add(new Metric("s1e.commits", g, "commits per delivery (fsyncs per delivery x the WAL's share of them; "
             + "without the strace pass, every fsync: an upper bound)", "", r -> {
               double share = walShare(r);
@@ -149,6 +160,15 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
     m.add(new Metric("s8.postgres", g8, "Herald S1 (postgres) / naive", "x",
         r -> num(r, "S1", "postgres", "deliveriesPerSecond") / num(r, "S8", "deliveriesPerSecond")));
     return m;
+  }
+
+  /**
+   * The least CPU a delivery can cost on the embedded store: the store's own statements (the store floor) and two raw
+   * requests (the producer's POST in, the webhook out), each as cheap as the sink's.
+   */
+  private static double floor(Map<String, Object> r) {
+    return num(r, "baselines", "storeFloor", "cpuMicrosPerDelivery")
+        + 2 * num(r, "baselines", "raw", "cpuMicrosPerRequest");
   }
 
   private static double walShare(Map<String, Object> r) {

@@ -87,9 +87,10 @@ public final class MessageRepository {
 
   /**
    * Inserts the message unless its eventId is already used in the application. Returns false for a duplicate,
-   * without an exception, so the shared ingest transaction stays usable.
+   * without an exception, so the shared ingest transaction stays usable. Public for the benchmark's store floor,
+   * which runs Herald's own statements without the rest of Herald.
    */
-  static boolean insert(Handle h, Message m) {
+  public static boolean insert(Handle h, Message m) {
     try {
       PreparedStatement ps = HotStatements.prepare(h, INSERT);
       ps.setString(1, m.id());
