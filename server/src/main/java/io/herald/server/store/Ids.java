@@ -1,5 +1,8 @@
 package io.herald.server.store;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 
 /**
@@ -18,10 +21,41 @@ public final class Ids {
   private Ids() {}
 
   public static String next(String prefix, long epochMillis) {
-    long random = RANDOM.nextLong();
-    int random16 = RANDOM.nextInt() & 0xFFFF;
+    Stripe stripe = STRIPES[(int) (Thread.currentThread().threadId() & (STRIPES.length - 1))];
+    long random;
+    int random16;
+    synchronized (stripe) {
+      if (stripe.at + 10 > stripe.bytes.length) {
+        RANDOM.nextBytes(stripe.bytes);
+        stripe.at = 0;
+      }
+      random = (long) LONG.get(stripe.bytes, stripe.at);
+      random16 = (short) SHORT.get(stripe.bytes, stripe.at + 8) & 0xFFFF;
+      stripe.at += 10;
+    }
     return encode(prefix, ((epochMillis & MASK_48) << 16) | random16, random);
   }
+
+  /**
+   * Random bytes fetched 4 KB at a time and handed out 10 per id, each byte once. The JDK's default SecureRandom
+   * reads /dev/urandom under one global lock per call: at two ids per delivery, request threads queued on it (7% of
+   * their CPU samples in S1's profile). Striped by thread, so concurrent requests rarely share a lock.
+   */
+  private static final class Stripe {
+    final byte[] bytes = new byte[4000];
+    int at = bytes.length;
+  }
+
+  private static final Stripe[] STRIPES = new Stripe[16];
+
+  static {
+    for (int i = 0; i < STRIPES.length; i++) {
+      STRIPES[i] = new Stripe();
+    }
+  }
+
+  private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
 
   /**
    * The smallest id of {@code prefix} created at {@code epochMillis}: a bound for time-window queries (retention,

@@ -58,4 +58,23 @@ class IdsTest {
     assertThat(same).startsWith("msg_").hasSize(4 + 22);
     assertThat(Ids.next("msg", t)).isNotEqualTo(same);
   }
+
+  /** Random bytes are buffered per stripe: across many refills and threads, no id may repeat within a millisecond. */
+  @Test
+  void ids_made_in_one_millisecond_by_many_threads_never_repeat() throws Exception {
+    long t = 1_763_800_000_000L;
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    List<Thread> threads = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      threads.add(Thread.ofPlatform().start(() -> {
+        for (int n = 0; n < 5_000; n++) {
+          seen.add(Ids.next("msg", t));
+        }
+      }));
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    assertThat(seen).hasSize(40_000);
+  }
 }
