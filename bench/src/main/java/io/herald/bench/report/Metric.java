@@ -44,6 +44,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
           r -> num(r, "S1", store, "cpuMicrosPerDelivery", "all")));
       m.add(new Metric("s1" + s + ".cpuHerald", g, "CPU per delivery, Herald process", "µs",
           r -> num(r, "S1", store, "cpuMicrosPerDelivery", "herald")));
+      m.add(new Metric("s1" + s + ".cores", g, "cores busy during the window (every measured process; the machine has "
+          + Runtime.getRuntime().availableProcessors() + ")", "", r -> num(r, "S1", store, "cpuCoresUsed")));
       m.add(new Metric("s1" + s + ".cpuRatio", g, "CPU per delivery / CPU per raw request", "x",
           r -> num(r, "S1", store, "cpuMicrosPerDelivery", "all") / num(r, "baselines", "raw", "cpuMicrosPerRequest")));
       if (store.equals("embedded")) {
@@ -142,6 +144,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
         r -> num(r, "S6", "saturation", "deliveriesPerSecond")));
     m.add(new Metric("s6.vsOne", g6, "two processes vs one (S1 postgres)", "x",
         r -> num(r, "S6", "saturation", "deliveriesPerSecond") / num(r, "S1", "postgres", "deliveriesPerSecond")));
+    m.add(new Metric("s6.cores", g6, "two processes: cores busy (Herald x2, PostgreSQL, sink, generator)", "",
+        r -> num(r, "S6", "saturation", "cpuCoresUsed")));
     m.add(new Metric("s6.lost", g6, "lost after kill -9", "", r -> num(r, "S6", "kill", "delivery", "lost")));
     m.add(new Metric("s6.dup", g6, "duplicates after kill -9", "",
         r -> num(r, "S6", "kill", "delivery", "duplicates")));
