@@ -60,7 +60,11 @@ final class Methods {
         then the sink recovers and Svix's `POST .../endpoint/{id}/recover` makes the whole backlog due at once. The
         drain rate runs from the recover call to the last delivery. Rate "at full backlog" and "at a tenth" are
         measured over a tenth of that backlog (at least 2,000 deliveries) as the remaining backlog passes them.
-      - **S5.** Healthy endpoints' p99 is compared with S2's p99 at the same total rate (50% of S1).
+      - **S5.** Healthy endpoints' p99 is compared with S2's p99 at the same total rate (50% of S1), measured after
+        the same load has run (in 5 s steps, at most 60 s) until Herald's JIT compiler threads use under 0.05 of a
+        core in two steps running: the JVM's warm-up runs S1's path only, and cold, compiling the failure and slow-receiver paths took
+        0.2-0.6 of a core during S5's window. The cores each Herald thread group
+        used in S2's and S5's windows are in the JSON (`heraldCoresByThread`).
       - **S6.** Two Herald processes on one database, lease 30 s and delivery timeout 5 s so that a dead
         process's claims expire quickly; redelivery delay is the time from the SIGKILL to the first delivery of the
         last message accepted before it.

@@ -7,6 +7,7 @@ import io.herald.bench.pg.Postgres;
 import io.herald.bench.proc.Jcmd;
 import io.herald.bench.proc.Proc;
 import io.herald.bench.proc.SyscallCounter;
+import io.herald.bench.proc.ThreadCpu;
 import io.herald.bench.report.Metric;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -118,6 +119,28 @@ final class Measure {
   }
 
   /** Open loop at {@code rate} messages/s: warm-up, then a measured window; the load ends with the window. */
+  /** A measurement that may fail with an IOException. */
+  interface Window {
+    Map<String, Object> run() throws IOException;
+  }
+
+  /**
+   * Runs {@code window} and adds the cores Herald's thread groups used over all of it (ramp included), busiest
+   * first: for comparing scenarios run at the same rate, such as S5 against S2 at half of S1.
+   */
+  static Map<String, Object> withThreadCores(long pid, Window window) throws IOException {
+    Map<String, Long> before = ThreadCpu.snapshot(pid);
+    long start = System.nanoTime();
+    Map<String, Object> m = window.run();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, Object> cores = new LinkedHashMap<>();
+    ThreadCpu.between(before, ThreadCpu.snapshot(pid)).entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+        .forEach(e -> cores.put(e.getKey(), Snapshot.round(e.getValue() / 1e6 / seconds, 3)));
+    m.put("heraldCoresByThread", cores);
+    return m;
+  }
+
   static Map<String, Object> openLoop(Context ctx, Load load, double rate, Map<String, LongSupplier> cpu,
       String database, double seconds, Set<Integer> excludeFromLatency) throws IOException {
     double ramp = ctx.mode.rampSeconds();

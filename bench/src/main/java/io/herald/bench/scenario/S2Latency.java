@@ -27,7 +27,8 @@ public final class S2Latency {
       var cpu = Measure.cpu(ctx, Map.of("herald", h.pid()), store == Store.POSTGRES);
       out.put("rate1000", Measure.openLoop(ctx, load, 1000, cpu, database, ctx.mode.s2Seconds(), Set.of()));
       Measure.settle(ctx, load, monitor, 30);
-      out.put("rateHalfS1", Measure.openLoop(ctx, load, s1Rate / 2, cpu, database, ctx.mode.s2Seconds(), Set.of()));
+      out.put("rateHalfS1", Measure.withThreadCores(h.pid(),
+          () -> Measure.openLoop(ctx, load, s1Rate / 2, cpu, database, ctx.mode.s2Seconds(), Set.of())));
       out.put("delivery", DeliveryCheck.await(ctx.sink, load, Set.of(), 120).toMap());
       return out;
     }
