@@ -346,8 +346,9 @@ final class Bench {
     System.out.println();
     for (Map<String, Object> t : targets) {
       if (!"not measured".equals(t.get("verdict"))) {
-        System.out.printf("  %-6s %-62s %10s  (goal %s)%n", t.get("verdict"), t.get("target"), t.get("median"),
-            t.get("threshold"));
+        System.out.printf("  %-6s %-62s %10s  (goal %s)%s%n", t.get("verdict"), t.get("target"), t.get("median"),
+            t.get("threshold"), t.containsKey("floor") ? " at the store floor: " + t.get("floor")
+                + (Boolean.FALSE.equals(t.get("reachable")) ? ", out of reach" : "") : "");
       }
     }
     System.out.println();
