@@ -1,6 +1,9 @@
 package io.herald.bench.baseline;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.bench.load.Payloads;
+import io.herald.bench.proc.Proc;
 import io.herald.server.config.ConfigLoader;
 import io.herald.server.delivery.DeliveryRepository;
 import io.herald.server.delivery.DeliveryTask;
@@ -8,9 +11,6 @@ import io.herald.server.message.Message;
 import io.herald.server.message.MessageRepository;
 import io.herald.server.store.Database;
 import io.herald.server.store.Ids;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herald.bench.proc.Proc;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,11 +25,12 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * The store floor: what the embedded store alone costs per delivery, with none of Herald around it. Herald's own
- * schema (its migrations) and its own hot statements ({@link MessageRepository#insert}, {@link
- * DeliveryRepository#insert}, {@link DeliveryRepository#complete}) on its own connection settings (WAL,
- * synchronous=FULL, foreign keys), run by one thread that commits {@code batch} new messages with their deliveries
- * and the outcomes of the previous batch's deliveries per transaction: what a group commit in S1 holds.
+ * The store floor: what a store alone costs per delivery, with none of Herald around it. Herald's own schema (its
+ * migrations) and its own hot statements ({@link MessageRepository#insert}, {@link DeliveryRepository#insert},
+ * {@link DeliveryRepository#complete}) on its own connection settings (SQLite: WAL, synchronous=FULL, foreign keys;
+ * PostgreSQL: the server's), run by one thread that commits {@code batch} new messages with their deliveries and the
+ * outcomes of the previous batch's deliveries per transaction: what a group commit in S1 holds. On PostgreSQL the
+ * server's processes count too.
  *
  * <p>No HTTP, no queue, no dispatcher: a delivery through Herald costs at least this plus its two HTTP exchanges
  * (the producer's POST in, the webhook out), so "this + two raw requests" is a floor for S1's CPU per delivery that
@@ -44,26 +45,15 @@ public final class StoreFloor {
   private StoreFloor() {}
 
   /**
-   * Runs the floor in a JVM of its own on {@code heraldJar} and the harness's classes, in a fresh directory under
-   * {@code dir} (the data directory's file system, as Herald's), and returns what it measured.
+   * Runs the floor on the embedded store in a JVM of its own on {@code heraldJar} and the harness's classes, in a
+   * fresh directory under {@code dir} (the data directory's file system, as Herald's), and returns what it measured.
    */
   public static Map<String, Object> measure(Path heraldJar, Path dir, double seconds) throws IOException {
     Files.createDirectories(dir);
     Path data = Files.createTempDirectory(dir, "store-floor");
     try {
-      String classes = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-          .filter(e -> e.endsWith("classes")).map(e -> Path.of(e).toAbsolutePath().toString())
-          .findFirst().orElseThrow();
-      String out = Proc.output(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", heraldJar.toAbsolutePath() + File.pathSeparator + classes, StoreFloor.class.getName(), data.toString(),
-          Integer.toString(BATCH), Double.toString(WARM_UP_SECONDS), Double.toString(seconds)));
-      String line = out.lines().filter(l -> l.startsWith("{\"batch\"")).reduce((a, b) -> b)
-          .orElseThrow(() -> new IOException("the store floor printed no result:\n" + out));
-      Map<String, Object> m = new LinkedHashMap<>(new ObjectMapper().readValue(line, new TypeReference<>() {}));
-      m.put("method", "Herald's schema and hot statements (message insert, delivery insert, attempt insert and "
-          + "delivery update), one thread, " + BATCH + " new deliveries and " + BATCH + " outcomes per commit, "
-          + "WAL with synchronous=FULL; thread CPU (user + system) from /proc after a " + (int) WARM_UP_SECONDS
-          + " s warm-up");
+      Map<String, Object> m = run(heraldJar, dir, data.toString(), -1, seconds);
+      m.put("method", METHOD + "; SQLite WAL with synchronous=FULL; thread CPU (user + system) from /proc");
       return m;
     } finally {
       try (Stream<Path> files = Files.walk(data)) {
@@ -72,13 +62,50 @@ public final class StoreFloor {
     }
   }
 
-  /** {@code StoreFloor <data dir> <batch> <warm-up seconds> <seconds>} */
+  /**
+   * The floor on PostgreSQL, in the database {@code jdbcUrl} names: the floor thread's CPU (its JDBC client side)
+   * plus that of every PostgreSQL process under the postmaster {@code postmasterPid} (the server side).
+   */
+  public static Map<String, Object> measurePostgres(Path heraldJar, Path dir, String jdbcUrl, long postmasterPid,
+      double seconds) throws IOException {
+    Files.createDirectories(dir);
+    Map<String, Object> m = run(heraldJar, dir, jdbcUrl, postmasterPid, seconds);
+    m.put("method", METHOD + "; PostgreSQL, fsync and synchronous_commit on; the thread's CPU plus every PostgreSQL "
+        + "process's, from /proc");
+    return m;
+  }
+
+  private static final String METHOD = "Herald's schema and hot statements (message insert, delivery insert, "
+      + "attempt insert and delivery update), one thread, " + BATCH + " new deliveries and " + BATCH
+      + " outcomes per commit, measured after a " + (int) WARM_UP_SECONDS + " s warm-up";
+
+  private static Map<String, Object> run(Path heraldJar, Path dir, String store, long postmasterPid, double seconds)
+      throws IOException {
+    String classes = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> e.endsWith("classes")).map(e -> Path.of(e).toAbsolutePath().toString())
+        .findFirst().orElseThrow();
+    String out = Proc.output(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", heraldJar.toAbsolutePath() + File.pathSeparator + classes, StoreFloor.class.getName(), store,
+        Integer.toString(BATCH), Double.toString(WARM_UP_SECONDS), Double.toString(seconds),
+        Long.toString(postmasterPid)));
+    String line = out.lines().filter(l -> l.startsWith("{\"batch\"")).reduce((a, b) -> b)
+        .orElseThrow(() -> new IOException("the store floor printed no result:\n" + out));
+    return new LinkedHashMap<>(new ObjectMapper().readValue(line, new TypeReference<>() {}));
+  }
+
+  /**
+   * {@code StoreFloor <data dir | jdbc:postgresql:...> <batch> <warm-up seconds> <seconds> [postmaster pid]}; with
+   * a pid above 0, that process tree's CPU counts too.
+   */
   public static void main(String[] args) throws IOException {
-    Path dir = Path.of(args[0]);
+    String store = args[0];
     int batch = Integer.parseInt(args[1]);
     double warmSeconds = Double.parseDouble(args[2]);
     double seconds = Double.parseDouble(args[3]);
-    try (Database db = Database.open(ConfigLoader.load(Map.of("HERALD_DATA_DIR", dir.toString())));
+    long serverPid = args.length > 4 ? Long.parseLong(args[4]) : -1;
+    Map<String, String> settings = store.startsWith("jdbc:") ? Map.of("HERALD_DATABASE_URL", store)
+        : Map.of("HERALD_DATA_DIR", store);
+    try (Database db = Database.open(ConfigLoader.load(settings));
         Handle h = Jdbi.create(db.dataSource()).open()) {
       h.useTransaction(t -> {
         t.execute("INSERT INTO application (id, name, created_at, updated_at) VALUES ('app_floor', 'floor', 0, 0)");
@@ -90,6 +117,7 @@ public final class StoreFloor {
       long warmEnd = System.nanoTime() + (long) (warmSeconds * 1e9);
       long end = warmEnd + (long) (seconds * 1e9);
       long[] cpuStart = null;
+      long serverStart = 0;
       long started = 0;
       long deliveries = 0;
       long commits = 0;
@@ -97,6 +125,7 @@ public final class StoreFloor {
         long nanos = System.nanoTime();
         if (cpuStart == null && nanos >= warmEnd) {
           cpuStart = threadCpuTicks();
+          serverStart = serverPid > 0 ? Proc.treeCpuMicros(serverPid) : 0;
           started = nanos;
           deliveries = 0;
           commits = 0;
@@ -125,14 +154,16 @@ public final class StoreFloor {
         commits++;
       }
       long[] cpu = threadCpuTicks();
+      double server = serverPid > 0 ? (double) (Proc.treeCpuMicros(serverPid) - serverStart) / deliveries : 0;
       double secs = (System.nanoTime() - started) / 1e9;
       double tickMicros = 1e6 / 100; // USER_HZ
       double user = (cpu[0] - cpuStart[0]) * tickMicros / deliveries;
       double sys = (cpu[1] - cpuStart[1]) * tickMicros / deliveries;
       System.out.printf(java.util.Locale.ROOT, "{\"batch\":%d,\"deliveriesPerSecond\":%.1f,\"commitsPerSecond\":%.1f,"
               + "\"cpuMicrosPerDelivery\":%.2f,\"userMicrosPerDelivery\":%.2f,\"systemMicrosPerDelivery\":%.2f,"
-              + "\"deliveries\":%d,\"seconds\":%.2f,\"cores\":%d}%n", batch, deliveries / secs, commits / secs, user + sys,
-          user, sys, deliveries, secs, Runtime.getRuntime().availableProcessors());
+              + "\"serverMicrosPerDelivery\":%.2f,\"deliveries\":%d,\"seconds\":%.2f,\"cores\":%d}%n", batch,
+          deliveries / secs, commits / secs, user + sys + server, user, sys, server, deliveries, secs,
+          Runtime.getRuntime().availableProcessors());
     }
   }
 

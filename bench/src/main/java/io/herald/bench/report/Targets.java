@@ -22,9 +22,9 @@ public final class Targets {
   public static List<Target> all() {
     List<Target> t = new ArrayList<>();
     t.add(new Target("S1 E2E / R_raw, embedded", "s1e.ratio", true, 0.30, "floor.e2eRatio"));
-    t.add(new Target("S1 E2E / R_raw, PostgreSQL", "s1p.ratio", true, 0.20));
+    t.add(new Target("S1 E2E / R_raw, PostgreSQL", "s1p.ratio", true, 0.20, "floorPg.e2eRatio"));
     t.add(new Target("CPU per delivery / raw request, embedded", "s1e.cpuRatio", false, 3.5, "floor.ratio"));
-    t.add(new Target("CPU per delivery / raw request, PostgreSQL", "s1p.cpuRatio", false, 5));
+    t.add(new Target("CPU per delivery / raw request, PostgreSQL", "s1p.cpuRatio", false, 5, "floorPg.ratio"));
     t.add(new Target("commits per delivery, embedded", "s1e.commits", false, 0.05));
     t.add(new Target("commits per delivery, PostgreSQL", "s1p.commits", false, 0.05));
     t.add(new Target("S2 p50 at 50% load, embedded (ms)", "s2e.half.p50", false, 2));
