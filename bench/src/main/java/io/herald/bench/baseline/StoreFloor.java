@@ -156,9 +156,8 @@ public final class StoreFloor {
       long[] cpu = threadCpuTicks();
       double server = serverPid > 0 ? (double) (Proc.treeCpuMicros(serverPid) - serverStart) / deliveries : 0;
       double secs = (System.nanoTime() - started) / 1e9;
-      double tickMicros = 1e6 / 100; // USER_HZ
-      double user = (cpu[0] - cpuStart[0]) * tickMicros / deliveries;
-      double sys = (cpu[1] - cpuStart[1]) * tickMicros / deliveries;
+      double user = (double) Proc.ticksToMicros(cpu[0] - cpuStart[0]) / deliveries;
+      double sys = (double) Proc.ticksToMicros(cpu[1] - cpuStart[1]) / deliveries;
       System.out.printf(java.util.Locale.ROOT, "{\"batch\":%d,\"deliveriesPerSecond\":%.1f,\"commitsPerSecond\":%.1f,"
               + "\"cpuMicrosPerDelivery\":%.2f,\"userMicrosPerDelivery\":%.2f,\"systemMicrosPerDelivery\":%.2f,"
               + "\"serverMicrosPerDelivery\":%.2f,\"deliveries\":%d,\"seconds\":%.2f,\"cores\":%d}%n", batch,
