@@ -124,7 +124,7 @@ public final class StoreFloor {
       while (true) {
         long nanos = System.nanoTime();
         if (cpuStart == null && nanos >= warmEnd) {
-          cpuStart = threadCpuTicks();
+          cpuStart = Proc.currentThreadCpuMicros();
           serverStart = serverPid > 0 ? Proc.treeCpuMicros(serverPid) : 0;
           started = nanos;
           deliveries = 0;
@@ -153,23 +153,16 @@ public final class StoreFloor {
         deliveries += batch;
         commits++;
       }
-      long[] cpu = threadCpuTicks();
+      long[] cpu = Proc.currentThreadCpuMicros();
       double server = serverPid > 0 ? (double) (Proc.treeCpuMicros(serverPid) - serverStart) / deliveries : 0;
       double secs = (System.nanoTime() - started) / 1e9;
-      double user = (double) Proc.ticksToMicros(cpu[0] - cpuStart[0]) / deliveries;
-      double sys = (double) Proc.ticksToMicros(cpu[1] - cpuStart[1]) / deliveries;
+      double user = (double) (cpu[0] - cpuStart[0]) / deliveries;
+      double sys = (double) (cpu[1] - cpuStart[1]) / deliveries;
       System.out.printf(java.util.Locale.ROOT, "{\"batch\":%d,\"deliveriesPerSecond\":%.1f,\"commitsPerSecond\":%.1f,"
               + "\"cpuMicrosPerDelivery\":%.2f,\"userMicrosPerDelivery\":%.2f,\"systemMicrosPerDelivery\":%.2f,"
               + "\"serverMicrosPerDelivery\":%.2f,\"deliveries\":%d,\"seconds\":%.2f,\"cores\":%d}%n", batch,
           deliveries / secs, commits / secs, user + sys + server, user, sys, server, deliveries, secs,
           Runtime.getRuntime().availableProcessors());
     }
-  }
-
-  /** This thread's user and system CPU so far, in clock ticks: the kernel's share (WAL writes, fsync) counts. */
-  private static long[] threadCpuTicks() throws IOException {
-    String stat = Files.readString(Path.of("/proc/thread-self/stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
   }
 }

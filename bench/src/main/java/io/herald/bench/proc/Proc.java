@@ -81,8 +81,19 @@ public final class Proc {
   }
 
   private static String[] statFields(long pid) {
+    return statFields(Path.of("/proc", Long.toString(pid), "stat"));
+  }
+
+  /** User and system CPU of the calling thread so far, in microseconds ({@code /proc/thread-self/stat}). */
+  public static long[] currentThreadCpuMicros() {
+    String[] f = statFields(Path.of("/proc/thread-self/stat"));
+    return f == null ? new long[2]
+        : new long[] {ticksToMicros(Long.parseLong(f[11])), ticksToMicros(Long.parseLong(f[12]))};
+  }
+
+  private static String[] statFields(Path file) {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String stat = Files.readString(file);
       return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
     } catch (IOException | RuntimeException e) {
       return null;

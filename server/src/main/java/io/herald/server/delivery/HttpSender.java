@@ -26,8 +26,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *
  * <p>The deadline covers the whole exchange, response body included: a receiver that sends headers and then dribbles
  * its body cannot hold a delivery slot past it. The response body is read with a byte cap and the rest discarded.
- * Redirects are never followed, cookies never kept, and every address the client dials passes the {@link AddressPolicy} after DNS
- * resolution, in the resolver itself, so a hostname that re-resolves to 127.0.0.1 is caught.
+ * Redirects are never followed, cookies never kept, and every address the client dials passes the
+ * {@link AddressPolicy} after DNS resolution, in the resolver itself, so a hostname that re-resolves to 127.0.0.1 is
+ * caught.
  */
 public final class HttpSender implements AutoCloseable {
   private final HttpClient client;

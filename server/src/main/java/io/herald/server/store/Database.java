@@ -122,7 +122,7 @@ public final class Database implements AutoCloseable {
     // thread cannot keep up with a busy writer (the log only restarts once fully copied back), so the log grew until
     // a blocking checkpoint stalled the writer for 130 ms at a time (measured, then removed).
     // temp_store=MEMORY: statement journals and RETURNING's results otherwise spill to files in /var/tmp, created,
-    // written and unlinked by the writer (two a second at S1's rate, about 100 pwrite calls each; seen with strace).
+    // written and unlinked by the writer (two a second at S1's rate, 50-200 pwrite calls each; seen with strace).
     HikariDataSource writePool = sqlitePool(url, "herald-write", 1,
         Map.of("cache_size", "-16384", "temp_store", "MEMORY"));
     HikariDataSource readPool = sqlitePool(url, "herald-read", 4, Map.of());

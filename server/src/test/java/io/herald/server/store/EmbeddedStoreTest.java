@@ -21,6 +21,15 @@ class EmbeddedStoreTest {
     }
   }
 
+  /** The writer's statement journals stay in memory, not in files it creates and unlinks in /var/tmp. */
+  @Test
+  void the_writer_keeps_temporary_data_in_memory() throws Exception {
+    Path dir = Files.createTempDirectory("herald-store-");
+    try (Database db = Database.open(ConfigLoader.load(Map.of("HERALD_DATA_DIR", dir.toString())))) {
+      assertThat(pragma(db, "temp_store")).isEqualTo("2"); // MEMORY
+    }
+  }
+
   @Test
   void a_second_process_cannot_open_the_same_data_directory() throws Exception {
     Path dir = Files.createTempDirectory("herald-store-");
