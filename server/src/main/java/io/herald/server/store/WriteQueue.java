@@ -3,7 +3,9 @@ package io.herald.server.store;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +40,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If any operation in a batch throws, the whole transaction is rolled back and each operation is retried alone, so
  * one bad request never fails its neighbours (and on PostgreSQL an error would abort the shared transaction anyway).
+ *
+ * <p>Writes of one {@link GroupOp} in a batch are applied by one call, so that their rows can go to the database as
+ * JDBC batches rather than one statement (one round trip, on PostgreSQL) each.
  */
 public final class WriteQueue implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WriteQueue.class);
@@ -47,7 +52,13 @@ public final class WriteQueue implements AutoCloseable {
   /** How long a writer holds a batch open for announced writes, at most. */
   public static final Duration LINGER = Duration.ofMillis(1);
 
-  private record Pending<T>(WriteOp<T> op, CompletableFuture<T> result) {}
+  /** A write: either {@code op}, or {@code item} of {@code group} (then {@code op} is null). */
+  private record Pending<T>(WriteOp<T> op, GroupOp<Object, T> group, Object item, CompletableFuture<T> result) {
+    /** Runs this write alone in {@code h}'s transaction. */
+    T applyAlone(Handle h) {
+      return op != null ? op.apply(h) : group.applyAll(h, List.of(item)).get(0);
+    }
+  }
 
   private final Jdbi jdbi;
   private final ReentrantLock lock = new ReentrantLock();
@@ -94,7 +105,12 @@ public final class WriteQueue implements AutoCloseable {
 
   /** Queues {@code op}; the future completes after the transaction containing it has committed. */
   public <T> CompletableFuture<T> submit(WriteOp<T> op) {
-    return enqueue(op, urgent);
+    return enqueue(op, null, null, urgent);
+  }
+
+  /** Queues {@code item} of {@code group} (see {@link GroupOp}); otherwise as {@link #submit(WriteOp)}. */
+  public <I, T> CompletableFuture<T> submit(GroupOp<I, T> group, I item) {
+    return enqueue(null, group, item, urgent);
   }
 
   /**
@@ -102,10 +118,17 @@ public final class WriteQueue implements AutoCloseable {
    * attempt's outcome. Its future completes after its commit, as with {@link #submit}.
    */
   public <T> CompletableFuture<T> submitInBackground(WriteOp<T> op) {
-    return enqueue(op, background);
+    return enqueue(op, null, null, background);
   }
 
-  private <T> CompletableFuture<T> enqueue(WriteOp<T> op, ArrayDeque<Pending<?>> queue) {
+  /** Queues {@code item} of {@code group} behind the writes somebody waits for, as {@link #submitInBackground}. */
+  public <I, T> CompletableFuture<T> submitInBackground(GroupOp<I, T> group, I item) {
+    return enqueue(null, group, item, background);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> CompletableFuture<T> enqueue(WriteOp<T> op, GroupOp<?, T> group, Object item,
+      ArrayDeque<Pending<?>> queue) {
     CompletableFuture<T> result = new CompletableFuture<>();
     if (!running) {
       result.completeExceptionally(new StoreUnavailableException("the store is shutting down"));
@@ -113,7 +136,7 @@ public final class WriteQueue implements AutoCloseable {
     }
     lock.lock();
     try {
-      queue.add(new Pending<>(op, result));
+      queue.add(new Pending<>(op, (GroupOp<Object, T>) group, item, result));
       ready.signal();
     } finally {
       lock.unlock();
@@ -123,8 +146,17 @@ public final class WriteQueue implements AutoCloseable {
 
   /** Runs {@code op} and waits for its commit. */
   public <T> T execute(WriteOp<T> op) {
+    return join(submit(op));
+  }
+
+  /** Runs {@code item} of {@code group} and waits for its commit. */
+  public <I, T> T execute(GroupOp<I, T> group, I item) {
+    return join(submit(group, item));
+  }
+
+  private static <T> T join(CompletableFuture<T> result) {
     try {
-      return submit(op).join();
+      return result.join();
     } catch (java.util.concurrent.CompletionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
@@ -267,13 +299,9 @@ public final class WriteQueue implements AutoCloseable {
 
   /** Commits {@code batch}; returns false when the connection itself failed. */
   private boolean commitBatch(Handle handle, List<Pending<?>> batch) {
-    List<Object> results = new ArrayList<>(batch.size());
+    Object[] results = new Object[batch.size()];
     try {
-      handle.useTransaction(h -> {
-        for (Pending<?> p : batch) {
-          results.add(p.op().apply(h));
-        }
-      });
+      handle.useTransaction(h -> apply(h, batch, results));
     } catch (RuntimeException batchFailure) {
       if (Stores.isConnectionFailure(batchFailure)) {
         fail(batch, translate(batchFailure));
@@ -290,9 +318,48 @@ public final class WriteQueue implements AutoCloseable {
       return healthy && usable(handle);
     }
     for (int i = 0; i < batch.size(); i++) {
-      complete(batch.get(i), results.get(i));
+      complete(batch.get(i), results[i]);
     }
     return true;
+  }
+
+  /**
+   * Applies {@code batch} in order, each group's items together where its first item stands, and puts each write's
+   * result at its index in {@code results}.
+   */
+  private static void apply(Handle h, List<Pending<?>> batch, Object[] results) {
+    Map<GroupOp<Object, ?>, List<Integer>> groups = null;
+    for (int i = 0; i < batch.size(); i++) {
+      GroupOp<Object, ?> group = batch.get(i).group();
+      if (group != null) {
+        if (groups == null) {
+          groups = new IdentityHashMap<>();
+        }
+        groups.computeIfAbsent(group, g -> new ArrayList<>()).add(i);
+      }
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      Pending<?> p = batch.get(i);
+      if (p.op() != null) {
+        results[i] = p.op().apply(h);
+        continue;
+      }
+      List<Integer> members = groups.get(p.group());
+      if (members.get(0) != i) {
+        continue; // applied with the group's first item
+      }
+      List<Object> items = new ArrayList<>(members.size());
+      for (int m : members) {
+        items.add(batch.get(m).item());
+      }
+      List<?> out = p.group().applyAll(h, items);
+      if (out.size() != items.size()) {
+        throw new IllegalStateException("a group write returned " + out.size() + " results for " + items.size());
+      }
+      for (int k = 0; k < members.size(); k++) {
+        results[members.get(k)] = out.get(k);
+      }
+    }
   }
 
   /** After a failure: whether the connection still works (a driver may report a dying server in other ways). */
@@ -306,7 +373,7 @@ public final class WriteQueue implements AutoCloseable {
 
   private <T> boolean commitAlone(Handle handle, Pending<T> p) {
     try {
-      T value = handle.inTransaction((Handle h) -> p.op().apply(h));
+      T value = handle.inTransaction((Handle h) -> p.applyAlone(h));
       p.result().complete(value);
       return true;
     } catch (RuntimeException e) {
