@@ -1,6 +1,7 @@
 package io.herald.server.delivery;
 
 import io.herald.server.store.Database;
+import io.herald.server.store.Dialect;
 import io.herald.server.store.HotStatements;
 import io.herald.server.store.Ids;
 import java.sql.PreparedStatement;
@@ -49,19 +50,7 @@ public final class DeliveryRepository {
       Long leaseUntil, String claimToken) {
     try {
       PreparedStatement ps = HotStatements.prepare(h, sql);
-      ps.setString(1, msgId);
-      ps.setString(2, endpointId);
-      ps.setString(3, appId);
-      ps.setLong(4, now);
-      if (leaseUntil == null) {
-        ps.setNull(5, Types.BIGINT);
-        ps.setNull(6, Types.VARCHAR);
-      } else {
-        ps.setLong(5, leaseUntil);
-        ps.setString(6, claimToken);
-      }
-      ps.setLong(7, now);
-      ps.setLong(8, now);
+      bindNew(ps, 0, msgId, endpointId, appId, now, leaseUntil, claimToken);
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? rs.getLong(1) : -1;
       }
@@ -70,12 +59,85 @@ public final class DeliveryRepository {
     }
   }
 
+  /** A delivery for {@link #insertAll}, already claimed by {@code claimToken} when {@code leaseUntil} is set. */
+  public record NewDelivery(String msgId, String endpointId, String appId, long now, Long leaseUntil,
+      String claimToken) {}
+
+  /**
+   * Inserts {@code rows} and returns their ids, in order. On PostgreSQL the ids are drawn from the table's sequence
+   * first (one query), so that the rows go as one batch instead of a round trip each; SQLite runs in this process, so
+   * there each row is inserted alone and reports its id.
+   */
+  public static long[] insertAll(Handle h, Dialect dialect, List<NewDelivery> rows) {
+    long[] ids = new long[rows.size()];
+    if (rows.isEmpty()) {
+      return ids;
+    }
+    if (dialect == Dialect.SQLITE) {
+      for (int i = 0; i < ids.length; i++) {
+        NewDelivery r = rows.get(i);
+        ids[i] = insert(h, r.msgId(), r.endpointId(), r.appId(), r.now(), r.leaseUntil(), r.claimToken());
+      }
+      return ids;
+    }
+    try {
+      PreparedStatement next = HotStatements.prepare(h, NEXT_IDS);
+      next.setInt(1, ids.length);
+      try (ResultSet rs = next.executeQuery()) {
+        for (int i = 0; i < ids.length; i++) {
+          if (!rs.next()) {
+            throw new IllegalStateException("the delivery sequence returned fewer ids than asked for");
+          }
+          ids[i] = rs.getLong(1);
+        }
+      }
+      PreparedStatement insert = HotStatements.prepare(h, INSERT_WITH_ID);
+      for (int i = 0; i < ids.length; i++) {
+        NewDelivery r = rows.get(i);
+        insert.setLong(1, ids[i]);
+        bindNew(insert, 1, r.msgId(), r.endpointId(), r.appId(), r.now(), r.leaseUntil(), r.claimToken());
+        insert.addBatch();
+      }
+      insert.executeBatch();
+      return ids;
+    } catch (SQLException e) {
+      throw new UnableToExecuteStatementException(e, null);
+    }
+  }
+
+  /** Binds a new delivery's values to {@link #INSERT}'s parameters, which follow the first {@code offset} ones. */
+  private static void bindNew(PreparedStatement ps, int offset, String msgId, String endpointId, String appId,
+      long now, Long leaseUntil, String claimToken) throws SQLException {
+    ps.setString(offset + 1, msgId);
+    ps.setString(offset + 2, endpointId);
+    ps.setString(offset + 3, appId);
+    ps.setLong(offset + 4, now);
+    if (leaseUntil == null) {
+      ps.setNull(offset + 5, Types.BIGINT);
+      ps.setNull(offset + 6, Types.VARCHAR);
+    } else {
+      ps.setLong(offset + 5, leaseUntil);
+      ps.setString(offset + 6, claimToken);
+    }
+    ps.setLong(offset + 7, now);
+    ps.setLong(offset + 8, now);
+  }
+
+  /** PostgreSQL only: ids for a batch of new deliveries. */
+  private static final String NEXT_IDS =
+      "SELECT nextval(pg_get_serial_sequence('delivery', 'id')) FROM generate_series(1, ?)";
+
   /** Plain JDBC, as every delivery of every message runs it ({@link HotStatements}). */
   private static final String INSERT = """
       INSERT INTO delivery (msg_id, endpoint_id, app_id, status, attempts, manual, next_attempt_at,
                             lease_until, claim_token, created_at, updated_at)
       VALUES (?, ?, ?, 1, 0, 0, ?, ?, ?, ?, ?)
       RETURNING id""";
+
+  private static final String INSERT_WITH_ID = """
+      INSERT INTO delivery (id, msg_id, endpoint_id, app_id, status, attempts, manual, next_attempt_at,
+                            lease_until, claim_token, created_at, updated_at)
+      VALUES (?, ?, ?, ?, 1, 0, 0, ?, ?, ?, ?, ?)""";
 
   private static final String INSERT_IF_ABSENT = INSERT.replace("RETURNING id",
       "ON CONFLICT (msg_id, endpoint_id) DO NOTHING RETURNING id");
@@ -201,6 +263,12 @@ public final class DeliveryRepository {
   private static final String CLAIM = "UPDATE delivery SET lease_until = ?, claim_token = ? WHERE id = ?";
 
   /**
+   * One attempt's outcome to record: {@code status} is the delivery's new status, {@code nextAttemptAt} null when
+   * the delivery reached a final state.
+   */
+  public record Completion(DeliveryTask task, AttemptRecord attempt, int status, Long nextAttemptAt, long now) {}
+
+  /**
    * Records one attempt and moves the delivery on, fenced on the claim token. Returns false when another process
    * had taken the delivery over; the attempt row is kept either way, since the request did happen.
    *
@@ -208,31 +276,53 @@ public final class DeliveryRepository {
    */
   public static boolean complete(Handle h, DeliveryTask task, String claimToken, AttemptRecord attempt, int status,
       Long nextAttemptAt, long now) {
+    return completeAll(h, claimToken, List.of(new Completion(task, attempt, status, nextAttemptAt, now)))[0];
+  }
+
+  /**
+   * {@link #complete} for several deliveries at once: the attempts go as one batch and the updates as another, two
+   * round trips on PostgreSQL however many outcomes there are. Element i says whether {@code outcomes[i]}'s delivery
+   * was still this process's.
+   */
+  public static boolean[] completeAll(Handle h, String claimToken, List<Completion> outcomes) {
     try {
       PreparedStatement insert = HotStatements.prepare(h, INSERT_ATTEMPT);
-      insert.setString(1, Ids.next("atmpt", now));
-      insert.setString(2, task.msgId());
-      insert.setString(3, task.endpointId());
-      insert.setString(4, task.appId());
-      insert.setString(5, attempt.url());
-      insert.setInt(6, attempt.status());
-      insert.setInt(7, attempt.statusCode());
-      insert.setString(8, attempt.response());
-      insert.setLong(9, attempt.durationMs());
-      insert.setInt(10, task.manual() ? 1 : 0);
-      insert.setLong(11, now);
-      insert.executeUpdate();
-      PreparedStatement update = HotStatements.prepare(h, FINISH_ATTEMPT);
-      update.setInt(1, status);
-      if (nextAttemptAt == null) {
-        update.setNull(2, Types.BIGINT);
-      } else {
-        update.setLong(2, nextAttemptAt);
+      for (Completion c : outcomes) {
+        DeliveryTask task = c.task();
+        AttemptRecord attempt = c.attempt();
+        insert.setString(1, Ids.next("atmpt", c.now()));
+        insert.setString(2, task.msgId());
+        insert.setString(3, task.endpointId());
+        insert.setString(4, task.appId());
+        insert.setString(5, attempt.url());
+        insert.setInt(6, attempt.status());
+        insert.setInt(7, attempt.statusCode());
+        insert.setString(8, attempt.response());
+        insert.setLong(9, attempt.durationMs());
+        insert.setInt(10, task.manual() ? 1 : 0);
+        insert.setLong(11, c.now());
+        insert.addBatch();
       }
-      update.setLong(3, now);
-      update.setLong(4, task.id());
-      update.setString(5, claimToken);
-      return update.executeUpdate() == 1;
+      insert.executeBatch();
+      PreparedStatement update = HotStatements.prepare(h, FINISH_ATTEMPT);
+      for (Completion c : outcomes) {
+        update.setInt(1, c.status());
+        if (c.nextAttemptAt() == null) {
+          update.setNull(2, Types.BIGINT);
+        } else {
+          update.setLong(2, c.nextAttemptAt());
+        }
+        update.setLong(3, c.now());
+        update.setLong(4, c.task().id());
+        update.setString(5, claimToken);
+        update.addBatch();
+      }
+      int[] counts = update.executeBatch();
+      boolean[] ours = new boolean[outcomes.size()];
+      for (int i = 0; i < ours.length; i++) {
+        ours[i] = counts[i] == 1;
+      }
+      return ours;
     } catch (SQLException e) {
       throw new UnableToExecuteStatementException(e, null);
     }

@@ -154,6 +154,70 @@ abstract class StoreContract {
   }
 
   @Test
+  void outcomes_recorded_together_are_each_fenced_on_the_claim() {
+    for (int i = 0; i < 3; i++) {
+      message("msg_" + i, T0 + i);
+    }
+    List<DeliveryTask> held = claim(T0 + 2, "node_1", 10);
+    DeliveryTask taken = held.get(0);
+    DeliveryTask retried = held.get(1);
+    DeliveryTask gone = held.get(2);
+    assertThat(claim(T0 + 60_003, "node_2", 1)).as("node_1's oldest claim expired and node_2 took it over")
+        .extracting(DeliveryTask::id).containsExactly(taken.id());
+    List<DeliveryRepository.Completion> outcomes = List.of(
+        new DeliveryRepository.Completion(taken, attempt(200), 0, null, T0 + 3),
+        new DeliveryRepository.Completion(retried, attempt(500), 1, T0 + 5_000, T0 + 3),
+        new DeliveryRepository.Completion(gone, attempt(410), 2, null, T0 + 3));
+
+    boolean[] ours = db.writes().execute(h -> DeliveryRepository.completeAll(h, "node_1", outcomes));
+
+    assertThat(ours).containsExactly(false, true, true);
+    assertThat(status(taken.id())).as("node_2's claim stands").isEqualTo(1);
+    assertThat(status(gone.id())).isEqualTo(2);
+    assertThat(claim(T0 + 5_000, "node_3", 10)).as("the retry is due at T0+5000, unclaimed; node_2 still holds its own")
+        .extracting(DeliveryTask::id).containsExactly(retried.id());
+    assertThat(count("attempt")).as("every request that happened is on record, fenced or not").isEqualTo(3);
+    List<Integer> codes = db.reads().withHandle(h -> h.createQuery(
+        "SELECT response_status_code FROM attempt ORDER BY response_status_code").mapTo(Integer.class).list());
+    assertThat(codes).containsExactly(200, 410, 500);
+  }
+
+  @Test
+  void deliveries_inserted_together_get_the_ids_of_their_own_rows() {
+    db.writes().execute(h -> h.execute("INSERT INTO endpoint (id, app_id, url, metadata, headers, secret, created_at, "
+        + "updated_at) VALUES ('ep_2', 'app_1', 'http://127.0.0.1/2', '{}', '{}', 'whsec_x', 0, 0)"));
+    long before = message("msg_0", T0);
+    List<DeliveryRepository.NewDelivery> rows = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      String msg = "msg_" + i;
+      db.writes().execute(h -> h.execute("INSERT INTO message (id, app_id, event_type, payload, created_at) "
+          + "VALUES (?, 'app_1', 'e', ?, ?)", msg, new byte[] {'{', '}'}, T0));
+      rows.add(new DeliveryRepository.NewDelivery(msg, "ep_1", "app_1", T0 + i, T0 + 60_000, "node_1"));
+      rows.add(new DeliveryRepository.NewDelivery(msg, "ep_2", "app_1", T0 + i, null, null));
+    }
+
+    long[] ids = db.writes().execute(h -> DeliveryRepository.insertAll(h, db.dialect(), rows));
+    long after = message("msg_4", T0);
+
+    assertThat(ids).hasSize(6).doesNotHaveDuplicates().doesNotContain(before, after);
+    for (int i = 0; i < ids.length; i++) {
+      long id = ids[i];
+      DeliveryRepository.NewDelivery r = rows.get(i);
+      Map<String, Object> row = db.reads().withHandle(h -> h.createQuery(
+          "SELECT msg_id, endpoint_id, next_attempt_at, lease_until, claim_token FROM delivery WHERE id = :id")
+          .bind("id", id).mapToMap().one());
+      assertThat(row.get("msg_id")).isEqualTo(r.msgId());
+      assertThat(row.get("endpoint_id")).isEqualTo(r.endpointId());
+      assertThat(((Number) row.get("next_attempt_at")).longValue()).isEqualTo(r.now());
+      assertThat(row.get("lease_until") == null ? null : ((Number) row.get("lease_until")).longValue())
+          .isEqualTo(r.leaseUntil());
+      assertThat(row.get("claim_token")).isEqualTo(r.claimToken());
+    }
+    assertThat(claim(T0 + 10, "node_2", 10)).as("the unclaimed rows, and msg_0's and msg_4's")
+        .extracting(DeliveryTask::id).containsExactlyInAnyOrder(before, ids[1], ids[3], ids[5], after);
+  }
+
+  @Test
   void concurrent_claimers_never_take_the_same_delivery() throws Exception {
     for (int i = 0; i < 400; i++) {
       message(String.format("msg_%04d", i), T0);
