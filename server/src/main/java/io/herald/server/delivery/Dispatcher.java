@@ -4,6 +4,7 @@ import io.herald.server.config.HeraldConfig.HeaderStyle;
 import io.herald.server.endpoint.Endpoint;
 import io.herald.server.endpoint.EndpointRepository;
 import io.herald.server.store.Database;
+import io.herald.server.store.GroupOp;
 import io.herald.server.store.StoreUnavailableException;
 import io.herald.server.store.WriteOp;
 import io.herald.server.wire.WireContexts;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -28,6 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -462,13 +466,18 @@ public final class Dispatcher implements AutoCloseable {
     final int finalStatus = status;
     final Long nextAt = next;
     boolean gone = result instanceof AttemptResult.Gone;
-    write(task, lane, h -> {
-      boolean ours = DeliveryRepository.complete(h, task, claimToken, attempt, finalStatus, nextAt, now);
-      if (gone && EndpointRepository.disable(h, ep.id(), now)) {
-        log.info("endpoint {} answered 410 Gone and was disabled", ep.id());
-      }
-      return ours && Sequencing.afterAttempt(h, task, nextAt != null, now);
-    });
+    if (!gone && task.subject() == null) {
+      var outcome = new DeliveryRepository.Completion(task, attempt, finalStatus, nextAt, now);
+      write(task, lane, () -> db.writes().submitInBackground(outcomes, outcome), 0);
+    } else {
+      write(task, lane, h -> {
+        boolean ours = DeliveryRepository.complete(h, task, claimToken, attempt, finalStatus, nextAt, now);
+        if (gone && EndpointRepository.disable(h, ep.id(), now)) {
+          log.info("endpoint {} answered 410 Gone and was disabled", ep.id());
+        }
+        return ours && Sequencing.afterAttempt(h, task, nextAt != null, now);
+      });
+    }
     if (gone) {
       endpoints.invalidate(ep.id());
     }
@@ -485,9 +494,21 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Outcomes with nothing to follow them (no subject, no 410 Gone): the ones that share a commit are recorded
+   * together, their attempts as one batch and their delivery updates as another ({@link GroupOp}). None releases a
+   * parked delivery.
+   */
+  private final GroupOp<DeliveryRepository.Completion, Boolean> outcomes = this::recordAll;
+
+  private List<Boolean> recordAll(Handle h, List<DeliveryRepository.Completion> items) {
+    DeliveryRepository.completeAll(h, claimToken, items);
+    return Collections.nCopies(items.size(), Boolean.FALSE);
+  }
+
   /** Records an outcome; {@code op} answers whether it released a parked delivery, which the poller then claims. */
   private void write(DeliveryTask task, Lane lane, WriteOp<Boolean> op) {
-    write(task, lane, op, 0);
+    write(task, lane, () -> db.writes().submitInBackground(op), 0);
   }
 
   /**
@@ -496,8 +517,8 @@ public final class Dispatcher implements AutoCloseable {
    * would keep it from ever being taken over. If this process dies first, the lease runs out and another process
    * sends the delivery again (at least once).
    */
-  private void write(DeliveryTask task, Lane lane, WriteOp<Boolean> op, int tries) {
-    db.writes().submitInBackground(op).whenCompleteAsync((released, err) -> {
+  private void write(DeliveryTask task, Lane lane, Supplier<CompletableFuture<Boolean>> op, int tries) {
+    op.get().whenCompleteAsync((released, err) -> {
       Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
       if (cause instanceof StoreUnavailableException && running) {
         long backoff = Math.min(10_000, 250L << Math.min(tries, 6));

@@ -10,6 +10,7 @@ import io.herald.server.delivery.Sequencing;
 import io.herald.server.endpoint.Endpoint;
 import io.herald.server.eventtype.EventTypeRepository;
 import io.herald.server.store.Database;
+import io.herald.server.store.GroupOp;
 import io.herald.server.store.Ids;
 import io.herald.server.store.WriteQueue;
 import io.herald.server.subject.Subject;
@@ -23,7 +24,8 @@ import org.jdbi.v3.core.Handle;
  * Accepts a message: the message row and one delivery per matching endpoint are written in one transaction, and
  * the call returns only after that transaction is durably committed. A message matching more than
  * {@link FanOut#INLINE_MAX} endpoints is written with a note that its deliveries are still to be created, and
- * {@link FanOut} creates them right after. Concurrent calls share commits (group commit).
+ * {@link FanOut} creates them right after. Concurrent calls share commits (group commit), and messages with neither
+ * an eventId nor a subject share statements too: the ones in a commit are inserted as one batch.
  * Right after the commit the deliveries go to the dispatcher in memory, already claimed, so the first attempt
  * starts without waiting for a poll.
  *
@@ -89,7 +91,9 @@ public final class Ingest {
     Outcome outcome;
     try {
       expected.close();
-      outcome = db.writes().execute(h -> write(h, msg, lease, now));
+      outcome = msg.eventId() == null && msg.subject() == null
+          ? db.writes().execute(plain, new Plain(msg, lease))
+          : db.writes().execute(h -> write(h, msg, lease, now));
     } catch (EventIdRace e) {
       outcome = new Outcome.DuplicateEventId();
     }
@@ -113,6 +117,25 @@ public final class Ingest {
     };
   }
 
+  /** A message with neither an eventId nor a subject, and the lease its claimed deliveries get. */
+  private record Plain(Message message, long lease) {}
+
+  /**
+   * Plain messages: nothing to look up before they are written, so the messages that share a commit are inserted
+   * as one batch, and their deliveries as another ({@link GroupOp}).
+   */
+  private final GroupOp<Plain, Outcome> plain = this::writeAll;
+
+  private List<Outcome> writeAll(Handle h, List<Plain> items) {
+    List<Message> messages = new ArrayList<>(items.size());
+    for (Plain p : items) {
+      messages.add(p.message());
+    }
+    MessageRepository.insertAll(h, messages);
+    return deliver(h, items);
+  }
+
+  /** A message with an eventId or a subject, which needs checks before and after its insert. */
   private Outcome write(Handle h, Message draft, long lease, long now) {
     if (MessageRepository.eventIdTaken(h, draft.appId(), draft.eventId())) {
       return new Outcome.DuplicateEventId();
@@ -137,31 +160,19 @@ public final class Ingest {
       }
       return new Outcome.DuplicateEventId();
     }
-    List<Endpoint> matching = new ArrayList<>();
-    for (Endpoint ep : endpoints.enabledIn(h, msg.appId())) {
-      if (ep.accepts(msg.eventType(), msg.channels())) {
-        matching.add(ep);
-      }
-    }
-    if (msg.subject() == null && matching.size() > FanOut.INLINE_MAX) {
-      FanOut.pending(h, msg.id(), now);
-      return new Outcome.Accepted(msg, List.of(), false, true);
+    if (msg.subject() == null) {
+      return deliver(h, List.of(new Plain(msg, lease))).get(0);
     }
     List<DeliveryTask> tasks = new ArrayList<>();
     boolean leftInTable = false;
-    for (Endpoint ep : matching) {
+    for (Endpoint ep : matching(h, msg)) {
       // Claimed now and sent from memory when this process has room for it; otherwise the poller claims it later.
       Long claim = dispatcher.hasRoom(ep.id()) ? lease : null;
-      long id;
-      if (msg.subject() == null) {
-        id = DeliveryRepository.insert(h, msg.id(), ep.id(), msg.appId(), now, claim, dispatcher.claimToken());
-      } else {
-        var d = Sequencing.insert(h, msg, ep, lifecycle.progress(), now, claim, dispatcher.claimToken());
-        if (d.parked()) {
-          continue; // waits in the table for its predecessor; released when that one ends
-        }
-        id = d.id();
+      var d = Sequencing.insert(h, msg, ep, lifecycle.progress(), now, claim, dispatcher.claimToken());
+      if (d.parked()) {
+        continue; // waits in the table for its predecessor; released when that one ends
       }
+      long id = d.id();
       if (claim == null) {
         leftInTable = true;
         continue;
@@ -170,5 +181,63 @@ public final class Ingest {
           lease, msg.subject(), msg.sequence()));
     }
     return new Outcome.Accepted(msg, tasks, leftInTable, false);
+  }
+
+  private List<Endpoint> matching(Handle h, Message msg) {
+    List<Endpoint> matching = new ArrayList<>();
+    for (Endpoint ep : endpoints.enabledIn(h, msg.appId())) {
+      if (ep.accepts(msg.eventType(), msg.channels())) {
+        matching.add(ep);
+      }
+    }
+    return matching;
+  }
+
+  /**
+   * Creates the deliveries of stored messages that have no subject, all in one batch: one per matching endpoint,
+   * or a pending fan-out ({@link FanOut}) for a message that matches more than {@link FanOut#INLINE_MAX}.
+   */
+  private List<Outcome> deliver(Handle h, List<Plain> items) {
+    List<DeliveryRepository.NewDelivery> rows = new ArrayList<>();
+    List<List<Endpoint>> matchingOf = new ArrayList<>(items.size());
+    for (Plain p : items) {
+      Message msg = p.message();
+      List<Endpoint> matching = matching(h, msg);
+      if (matching.size() > FanOut.INLINE_MAX) {
+        FanOut.pending(h, msg.id(), msg.createdAt());
+        matching = null;
+      } else {
+        for (Endpoint ep : matching) {
+          // Claimed now and sent from memory when this process has room for it; otherwise the poller claims it.
+          Long claim = dispatcher.hasRoom(ep.id()) ? p.lease() : null;
+          rows.add(new DeliveryRepository.NewDelivery(msg.id(), ep.id(), msg.appId(), msg.createdAt(), claim,
+              dispatcher.claimToken()));
+        }
+      }
+      matchingOf.add(matching);
+    }
+    long[] ids = DeliveryRepository.insertAll(h, db.dialect(), rows);
+    List<Outcome> outcomes = new ArrayList<>(items.size());
+    int row = 0;
+    for (int i = 0; i < items.size(); i++) {
+      Message msg = items.get(i).message();
+      if (matchingOf.get(i) == null) {
+        outcomes.add(new Outcome.Accepted(msg, List.of(), false, true));
+        continue;
+      }
+      List<DeliveryTask> tasks = new ArrayList<>();
+      boolean leftInTable = false;
+      for (int k = 0; k < matchingOf.get(i).size(); k++, row++) {
+        DeliveryRepository.NewDelivery r = rows.get(row);
+        if (r.leaseUntil() == null) {
+          leftInTable = true;
+          continue;
+        }
+        tasks.add(new DeliveryTask(ids[row], msg.id(), r.endpointId(), msg.appId(), msg.eventType(), msg.payload(),
+            0, false, r.leaseUntil(), null, null));
+      }
+      outcomes.add(new Outcome.Accepted(msg, tasks, leftInTable, false));
+    }
+    return outcomes;
   }
 }
