@@ -26,11 +26,12 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * The store floor: what a store alone costs per delivery, with none of Herald around it. Herald's own schema (its
- * migrations) and its own hot statements ({@link MessageRepository#insert}, {@link DeliveryRepository#insert},
- * {@link DeliveryRepository#complete}) on its own connection settings (SQLite: WAL, synchronous=FULL, foreign keys;
- * PostgreSQL: the server's), run by one thread that commits {@code batch} new messages with their deliveries and the
- * outcomes of the previous batch's deliveries per transaction: what a group commit in S1 holds. On PostgreSQL the
- * server's processes count too.
+ * migrations) and its own hot statements ({@link MessageRepository#insertAll}, {@link DeliveryRepository#insertAll},
+ * {@link DeliveryRepository#completeAll}, which a group commit runs once for all the plain messages and outcomes it
+ * holds) on its own connection settings (SQLite: WAL, synchronous=FULL, foreign keys; PostgreSQL: the server's), run
+ * by one thread that commits {@code batch} new messages with their deliveries and the outcomes of the previous
+ * batch's deliveries per transaction: what a group commit in S1 holds. On PostgreSQL the server's processes count
+ * too.
  *
  * <p>No HTTP, no queue, no dispatcher: a delivery through Herald costs at least this plus its two HTTP exchanges
  * (the producer's POST in, the webhook out), so "this + two raw requests" is a floor for S1's CPU per delivery that
@@ -75,9 +76,10 @@ public final class StoreFloor {
     return m;
   }
 
-  private static final String METHOD = "Herald's schema and hot statements (message insert, delivery insert, "
-      + "attempt insert and delivery update), one thread, " + BATCH + " new deliveries and " + BATCH
-      + " outcomes per commit, measured after a " + (int) WARM_UP_SECONDS + " s warm-up";
+  private static final String METHOD = "Herald's schema and hot statements (message inserts, delivery inserts, "
+      + "attempt inserts and delivery updates, each as one JDBC batch per commit), one thread, " + BATCH
+      + " new deliveries and " + BATCH + " outcomes per commit, measured after a " + (int) WARM_UP_SECONDS
+      + " s warm-up";
 
   private static Map<String, Object> run(Path heraldJar, Path dir, String store, long postmasterPid, double seconds)
       throws IOException {
@@ -136,18 +138,26 @@ public final class StoreFloor {
         List<DeliveryTask> fresh = new ArrayList<>(batch);
         h.useTransaction(t -> {
           long now = System.currentTimeMillis();
+          List<Message> messages = new ArrayList<>(batch);
+          List<DeliveryRepository.NewDelivery> rows = new ArrayList<>(batch);
           for (int i = 0; i < batch; i++) {
             String msgId = Ids.next("msg", now);
-            MessageRepository.insert(t, new Message(msgId, "app_floor", null, Payloads.EVENT_TYPE, null, payload, now,
-                null, null, null, null, null));
-            long id = DeliveryRepository.insert(t, msgId, "ep_floor", "app_floor", now, now + 30_000, "floor");
-            fresh.add(new DeliveryTask(id, msgId, "ep_floor", "app_floor", Payloads.EVENT_TYPE, payload, 0, false,
-                now + 30_000, null, null));
+            messages.add(new Message(msgId, "app_floor", null, Payloads.EVENT_TYPE, null, payload, now, null, null,
+                null, null, null));
+            rows.add(new DeliveryRepository.NewDelivery(msgId, "ep_floor", "app_floor", now, now + 30_000, "floor"));
           }
+          MessageRepository.insertAll(t, messages);
+          long[] ids = DeliveryRepository.insertAll(t, db.dialect(), rows);
+          for (int i = 0; i < batch; i++) {
+            fresh.add(new DeliveryTask(ids[i], messages.get(i).id(), "ep_floor", "app_floor", Payloads.EVENT_TYPE,
+                payload, 0, false, now + 30_000, null, null));
+          }
+          List<DeliveryRepository.Completion> outcomes = new ArrayList<>(done.size());
           for (DeliveryTask d : done) {
-            DeliveryRepository.complete(t, d, "floor",
-                new DeliveryRepository.AttemptRecord("http://127.0.0.1:9/hook", 0, 200, "", 1), 0, null, now);
+            outcomes.add(new DeliveryRepository.Completion(d,
+                new DeliveryRepository.AttemptRecord("http://127.0.0.1:9/hook", 0, 200, "", 1), 0, null, now));
           }
+          DeliveryRepository.completeAll(t, "floor", outcomes);
         });
         previous = fresh;
         deliveries += batch;
