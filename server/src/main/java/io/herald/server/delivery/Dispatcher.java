@@ -52,8 +52,15 @@ public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int CLAIM_BATCH = 500;
   private static final long MIN_WAIT_MS = 10;
+  /**
+   * Retries falling due are claimed together, by looks at least this far apart (a wake-up for a resend or a recovery
+   * is not held back). Following each retry's own due time, an endpoint failing 110 times a second cost a look, a
+   * write transaction and often a commit of its own per retry, in the writer every healthy tenant's messages wait
+   * for (S5). A retry scheduled seconds ahead goes at most this much later.
+   */
+  static final long LOOK_SPACING_MS = 50;
   /** A look over the whole queue may take at most one part in this many of the time (see {@link #lookAt}). */
-  private static final long LOOK_BUDGET = 20;
+  static final long LOOK_BUDGET = 20;
 
   /** What the dispatcher needs from the configuration. */
   public record Settings(HeaderStyle headerStyle, Duration timeout, Duration lease, Duration pollInterval,
@@ -192,11 +199,11 @@ public final class Dispatcher implements AutoCloseable {
       try {
         refillLanes();
         if (clock.millis() >= lookAt(nextLook, notBefore)) {
+          long startedAt = clock.millis();
           long started = System.nanoTime();
           Look look = look();
           nextLook = look.nextAt();
-          // Only a look that found nothing is held back: one that claimed goes on at the pace of the work.
-          notBefore = look.claimed() ? 0 : clock.millis() + LOOK_BUDGET * (System.nanoTime() - started) / 1_000_000;
+          notBefore = notBefore(look, startedAt, clock.millis(), (System.nanoTime() - started) / 1_000_000);
         }
         long sleep = lookAt(nextLook, notBefore) - clock.millis();
         if (sleep > 0 && refills.isEmpty()) {
@@ -214,7 +221,8 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * When to look over the queue next: at the poll interval or the earliest known retry, whichever is first, but after
-   * {@code notBefore}, which keeps fruitless looks to at most 1/{@link #LOOK_BUDGET} of the time. A look that must
+   * {@code notBefore} ({@link #notBefore}), which spaces looks and keeps fruitless ones to at most
+   * 1/{@link #LOOK_BUDGET} of the time. A look that must
    * skip a full lane walks that lane's due rows in the index, so behind a backlog of hundreds of thousands it takes
    * tens of milliseconds of the writer's time and finds nothing; the next one then waits twenty times as long (other
    * endpoints' retries a little later, drains not slower). A wake-up for a resend or a recovery ({@link #wake()}) is
@@ -225,8 +233,25 @@ public final class Dispatcher implements AutoCloseable {
     return due == 0 ? 0 : Math.max(due, notBefore);
   }
 
-  /** What one look did: when to look next (now, when there may be more), and whether it claimed anything. */
-  private record Look(long nextAt, boolean claimed) {}
+  /**
+   * What one look did: when to look next, whether it claimed anything, and whether it stopped at its limit (then
+   * there may be more due at once).
+   */
+  record Look(long nextAt, boolean claimed, boolean more) {}
+
+  /**
+   * The earliest time the look after {@code look} (which started at {@code startedAt}, ended at {@code finishedAt}
+   * and took {@code costMillis}) may start, a wake-up aside. One that stopped at its limit goes on at once; every
+   * other lets the retries falling due meanwhile gather ({@link #LOOK_SPACING_MS}); one that found nothing also
+   * waits {@link #LOOK_BUDGET} times its own cost.
+   */
+  static long notBefore(Look look, long startedAt, long finishedAt, long costMillis) {
+    if (look.more()) {
+      return 0;
+    }
+    long gathered = startedAt + LOOK_SPACING_MS;
+    return look.claimed() ? gathered : Math.max(gathered, finishedAt + LOOK_BUDGET * costMillis);
+  }
 
   /** One look over the whole queue: claims due deliveries of every endpoint whose lane has room. */
   private Look look() {
@@ -234,7 +259,7 @@ public final class Dispatcher implements AutoCloseable {
     earliestRetry.set(Long.MAX_VALUE); // what is scheduled from here on is seen by the next look; the rest by this one
     int room = settings.maxInFlight() - inMemory.get();
     if (room <= 0) {
-      return new Look(now + settings.pollInterval().toMillis(), false); // full: settle() wakes us when room frees
+      return new Look(now + settings.pollInterval().toMillis(), false, false); // settle() wakes us when room frees
     }
     int limit = Math.min(room, CLAIM_BATCH);
     List<String> full = fullLanes();
@@ -243,12 +268,12 @@ public final class Dispatcher implements AutoCloseable {
     submit(claimed.tasks());
     boolean any = !claimed.tasks().isEmpty();
     if (claimed.scanned() == limit) {
-      return new Look(now, any);
+      return new Look(now, any, true);
     }
     long wait = Math.min(settings.pollInterval().toMillis(), nextDue(now, full) - clock.millis());
     // Rows due but not claimed are locked by another process's claim right now (SKIP LOCKED): look again soon.
     // Rows of full lanes are not counted as due: their lanes are refilled when they have drained.
-    return new Look(clock.millis() + Math.max(wait, any ? 0 : MIN_WAIT_MS), any);
+    return new Look(clock.millis() + Math.max(wait, any ? 0 : MIN_WAIT_MS), any, false);
   }
 
   /**
