@@ -118,7 +118,6 @@ final class Measure {
     return String.join(",", s.stream().map(String::valueOf).toList());
   }
 
-  /** Open loop at {@code rate} messages/s: warm-up, then a measured window; the load ends with the window. */
   /** A measurement that may fail with an IOException. */
   interface Window {
     Map<String, Object> run() throws IOException;
@@ -141,6 +140,7 @@ final class Measure {
     return m;
   }
 
+  /** Open loop at {@code rate} messages/s: warm-up, then a measured window; the load ends with the window. */
   static Map<String, Object> openLoop(Context ctx, Load load, double rate, Map<String, LongSupplier> cpu,
       String database, double seconds, Set<Integer> excludeFromLatency) throws IOException {
     double ramp = ctx.mode.rampSeconds();

@@ -221,12 +221,11 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * When to look over the queue next: at the poll interval or the earliest known retry, whichever is first, but after
-   * {@code notBefore} ({@link #notBefore}), which spaces looks and keeps fruitless ones to at most
-   * 1/{@link #LOOK_BUDGET} of the time. A look that must
-   * skip a full lane walks that lane's due rows in the index, so behind a backlog of hundreds of thousands it takes
-   * tens of milliseconds of the writer's time and finds nothing; the next one then waits twenty times as long (other
-   * endpoints' retries a little later, drains not slower). A wake-up for a resend or a recovery ({@link #wake()}) is
-   * not held back.
+   * {@code notBefore} ({@link #notBefore}), which spaces looks and keeps fruitless ones to at most 1/{@link #LOOK_BUDGET}
+   * of the time. A look that must skip a full lane walks that lane's due rows in the index, so behind a backlog of
+   * hundreds of thousands it takes tens of milliseconds of the writer's time and finds nothing; the next one then waits
+   * twenty times as long (other endpoints' retries a little later, drains not slower). A wake-up for a resend or a
+   * recovery ({@link #wake()}) is not held back.
    */
   private long lookAt(long nextLook, long notBefore) {
     long due = Math.min(nextLook, earliestRetry.get());

@@ -199,35 +199,36 @@ public final class Ingest {
    */
   private List<Outcome> deliver(Handle h, List<Plain> items) {
     List<DeliveryRepository.NewDelivery> rows = new ArrayList<>();
-    List<List<Endpoint>> matchingOf = new ArrayList<>(items.size());
-    for (Plain p : items) {
+    int[] rowsOf = new int[items.size()]; // how many of the rows are each message's; -1: fanned out
+    for (int i = 0; i < items.size(); i++) {
+      Plain p = items.get(i);
       Message msg = p.message();
       List<Endpoint> matching = matching(h, msg);
       if (matching.size() > FanOut.INLINE_MAX) {
         FanOut.pending(h, msg.id(), msg.createdAt());
-        matching = null;
-      } else {
-        for (Endpoint ep : matching) {
-          // Claimed now and sent from memory when this process has room for it; otherwise the poller claims it.
-          Long claim = dispatcher.hasRoom(ep.id()) ? p.lease() : null;
-          rows.add(new DeliveryRepository.NewDelivery(msg.id(), ep.id(), msg.appId(), msg.createdAt(), claim,
-              dispatcher.claimToken()));
-        }
+        rowsOf[i] = -1;
+        continue;
       }
-      matchingOf.add(matching);
+      for (Endpoint ep : matching) {
+        // Claimed now and sent from memory when this process has room for it; otherwise the poller claims it.
+        Long claim = dispatcher.hasRoom(ep.id()) ? p.lease() : null;
+        rows.add(new DeliveryRepository.NewDelivery(msg.id(), ep.id(), msg.appId(), msg.createdAt(), claim,
+            dispatcher.claimToken()));
+      }
+      rowsOf[i] = matching.size();
     }
     long[] ids = DeliveryRepository.insertAll(h, db.dialect(), rows);
     List<Outcome> outcomes = new ArrayList<>(items.size());
     int row = 0;
     for (int i = 0; i < items.size(); i++) {
       Message msg = items.get(i).message();
-      if (matchingOf.get(i) == null) {
+      if (rowsOf[i] < 0) {
         outcomes.add(new Outcome.Accepted(msg, List.of(), false, true));
         continue;
       }
       List<DeliveryTask> tasks = new ArrayList<>();
       boolean leftInTable = false;
-      for (int k = 0; k < matchingOf.get(i).size(); k++, row++) {
+      for (int k = 0; k < rowsOf[i]; k++, row++) {
         DeliveryRepository.NewDelivery r = rows.get(row);
         if (r.leaseUntil() == null) {
           leftInTable = true;

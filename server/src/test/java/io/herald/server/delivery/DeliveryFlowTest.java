@@ -119,6 +119,39 @@ class DeliveryFlowTest {
     assertThat(receiver.requests()).hasSize(1);
   }
 
+  /**
+   * Messages posted at once share commits, and their rows go to the store as one batch (`GroupOp`): each
+   * delivery must still be sent once and its outcome recorded on its own row, which is what leaves every delivery of
+   * every message marked delivered (a row whose outcome went to another would stay pending until its lease expired).
+   */
+  @Test
+  void messages_accepted_together_are_each_delivered_once_and_recorded_on_their_own_deliveries() throws Exception {
+    endpoint("/a", "");
+    endpoint("/b", "");
+    int messages = 24;
+    List<String> ids = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      for (int i = 0; i < messages; i++) {
+        pool.submit(() -> ids.add(herald.post("/api/v1/app/acme/msg",
+            "{\"eventType\":\"order.created\",\"payload\":{}}").field("id")));
+      }
+    }
+    assertThat(ids).hasSize(messages).doesNotHaveDuplicates();
+
+    receiver.awaitCount(2 * messages, Duration.ofSeconds(20));
+    for (String path : List.of("/a", "/b")) {
+      assertThat(receiver.requestsTo(path)).extracting(r -> r.header("webhook-id"))
+          .containsExactlyInAnyOrderElementsOf(ids);
+    }
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      for (String id : ids) {
+        var states = herald.get("/api/v1/app/acme/msg/" + id + "/endpoint").json().path("data");
+        assertThat(states).hasSize(2);
+        assertThat(states).allSatisfy(s -> assertThat(s.path("status").asInt()).as("delivered").isZero());
+      }
+    });
+  }
+
   @Test
   void filter_types_and_channels_choose_the_endpoints() {
     endpoint("/orders", ",\"filterTypes\":[\"order.created\"]");

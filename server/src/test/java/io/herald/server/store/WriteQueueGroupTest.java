@@ -48,26 +48,9 @@ class WriteQueueGroupTest {
     writes.close();
   }
 
-  /** Holds the writer in a transaction until the returned latch is released, so that what follows queues up. */
-  private CountDownLatch holdWriter() throws InterruptedException {
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch busy = new CountDownLatch(1);
-    writes.submit(h -> {
-      busy.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    });
-    assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
-    return release;
-  }
-
   @Test
   void items_that_share_a_commit_are_written_by_one_call_and_each_gets_its_result() throws Exception {
-    CountDownLatch release = holdWriter();
+    CountDownLatch release = HeldWriter.hold(writes);
     CompletableFuture<Integer> a = writes.submit(insertNames, "a");
     CompletableFuture<Object> plain = writes.submit(h -> h.execute("INSERT INTO t VALUES ('plain')"));
     CompletableFuture<Integer> bb = writes.submitInBackground(insertNames, "bb");
@@ -87,7 +70,7 @@ class WriteQueueGroupTest {
 
   @Test
   void an_item_that_fails_fails_alone() throws Exception {
-    CountDownLatch release = holdWriter();
+    CountDownLatch release = HeldWriter.hold(writes);
     CompletableFuture<Integer> first = writes.submit(insertNames, "first");
     CompletableFuture<Integer> bad = writes.submit(insertNames, "bad");
     CompletableFuture<Integer> last = writes.submit(insertNames, "last");

@@ -38,18 +38,7 @@ class WriteQueuePriorityTest {
 
   @Test
   void a_requests_write_overtakes_queued_background_writes() throws Exception {
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch writerBusy = new CountDownLatch(1);
-    CompletableFuture<Object> blocker = writes.submit(h -> {
-      writerBusy.countDown();
-      try {
-        release.await(10, TimeUnit.SECONDS); // holds the writer while the queue fills
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    });
-    assertThat(writerBusy.await(10, TimeUnit.SECONDS)).isTrue();
+    CountDownLatch release = HeldWriter.hold(writes); // while the queue fills
 
     List<String> committed = Collections.synchronizedList(new ArrayList<>());
     List<CompletableFuture<?>> all = new ArrayList<>();
@@ -61,7 +50,6 @@ class WriteQueuePriorityTest {
     }
     all.add(writes.submit(h -> h.execute("INSERT INTO t VALUES ('request')")).thenRun(() -> committed.add("request")));
     release.countDown();
-    blocker.get(10, TimeUnit.SECONDS);
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
 
     assertThat(committed.indexOf("request")).as("committed with the first batch after the busy one, not after "
