@@ -102,7 +102,14 @@ public final class ApplicationRepository {
 
   /** Deletes the application with its endpoints, messages, deliveries and attempts. */
   public void delete(String id) {
-    db.writes().execute(h -> h.createUpdate("DELETE FROM application WHERE id = :id").bind("id", id).execute());
+    // Messages, deliveries and attempts explicitly, through their message: PostgreSQL keeps no foreign keys on the
+    // per-delivery tables (postgresql/V7). Endpoints, subjects and fan-outs still go by cascade.
+    db.writes().execute(h -> {
+      h.execute("DELETE FROM attempt WHERE msg_id IN (SELECT id FROM message WHERE app_id = ?)", id);
+      h.execute("DELETE FROM delivery WHERE msg_id IN (SELECT id FROM message WHERE app_id = ?)", id);
+      h.execute("DELETE FROM message WHERE app_id = ?", id);
+      return h.execute("DELETE FROM application WHERE id = ?", id);
+    });
     cache.clear();
   }
 

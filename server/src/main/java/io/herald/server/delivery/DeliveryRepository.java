@@ -349,6 +349,11 @@ public final class DeliveryRepository {
         .bind("id", deliveryId).bind("token", claimToken).bind("now", now).execute();
   }
 
+  /** Removes a delivery whose endpoint no longer exists, fenced on the claim token like every other outcome. */
+  public static void forget(Handle h, long deliveryId, String claimToken) {
+    h.execute("DELETE FROM delivery WHERE id = ? AND claim_token = ?", deliveryId, claimToken);
+  }
+
   /** Gives up a claim without attempting, so the delivery is due again at once. */
   public static void release(Handle h, long deliveryId, String claimToken) {
     h.createUpdate("UPDATE delivery SET lease_until = NULL, claim_token = NULL WHERE id = :id AND claim_token = :token")

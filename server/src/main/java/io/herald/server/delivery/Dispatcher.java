@@ -442,7 +442,13 @@ public final class Dispatcher implements AutoCloseable {
     long now = clock.millis();
     if (endpoint.isEmpty() || endpoint.get().disabled()) {
       write(task, lane, h -> {
-        DeliveryRepository.abandon(h, task.id(), claimToken, now);
+        if (endpoint.isEmpty()) {
+          // Added after its endpoint was deleted, by a process whose endpoint cache was a moment old: nothing on
+          // PostgreSQL stops that insert (postgresql/V7), and the deletion has already removed everything else.
+          DeliveryRepository.forget(h, task.id(), claimToken);
+        } else {
+          DeliveryRepository.abandon(h, task.id(), claimToken, now);
+        }
         // Ended without an attempt; what waited behind it in its subject goes next (and is abandoned in turn).
         return task.subject() != null
             && Sequencing.releaseNext(h, task.appId(), task.endpointId(), task.subject(), now);

@@ -4,13 +4,14 @@ import io.herald.server.store.Database;
 import io.herald.server.store.Ids;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Removes old history so tables stop growing: messages older than the retention period whose deliveries are all
- * final (with their deliveries and attempts, by cascade), attempts older than the period, and expired idempotency
+ * final (with their deliveries and attempts), attempts older than the period, and expired idempotency
  * records. Each statement deletes a bounded batch, so a large backlog never becomes one giant transaction that
  * blocks ingest; batches repeat until nothing is left, then the task sleeps.
  */
@@ -61,13 +62,21 @@ public final class Retention implements AutoCloseable {
       total += n;
     } while (n == BATCH && running);
     do {
-      n = db.writes().execute(h -> h.createUpdate("""
-              DELETE FROM message WHERE id IN (
+      n = db.writes().execute(h -> {
+        List<String> ids = h.createQuery("""
                 SELECT m.id FROM message m WHERE m.id < :bound
                   AND NOT EXISTS (SELECT 1 FROM delivery d WHERE d.msg_id = m.id AND d.status = 1)
                   AND NOT EXISTS (SELECT 1 FROM fanout f WHERE f.msg_id = m.id)
-                LIMIT :batch)""")
-          .bind("bound", Ids.lowerBound("msg", cutoff)).bind("batch", BATCH).execute());
+                LIMIT :batch""")
+            .bind("bound", Ids.lowerBound("msg", cutoff)).bind("batch", BATCH).mapTo(String.class).list();
+        if (ids.isEmpty()) {
+          return 0;
+        }
+        // Their deliveries and attempts first, explicitly: PostgreSQL keeps no foreign keys on them (postgresql/V7).
+        h.createUpdate("DELETE FROM attempt WHERE msg_id IN (<ids>)").bindList("ids", ids).execute();
+        h.createUpdate("DELETE FROM delivery WHERE msg_id IN (<ids>)").bindList("ids", ids).execute();
+        return h.createUpdate("DELETE FROM message WHERE id IN (<ids>)").bindList("ids", ids).execute();
+      });
       total += n;
     } while (n == BATCH && running);
     long idemCutoff = clock.millis() - IDEMPOTENCY_TTL.toMillis();

@@ -107,8 +107,16 @@ public final class EndpointRepository {
         .bind("id", id).bind("now", now).execute() > 0;
   }
 
+  /**
+   * Deletes the endpoint with its deliveries and attempts, in one transaction. Explicit because PostgreSQL keeps no
+   * foreign keys on the per-delivery tables (postgresql/V7); on SQLite the cascade then finds nothing left.
+   */
   public void delete(String id) {
-    db.writes().execute(h -> h.createUpdate("DELETE FROM endpoint WHERE id = :id").bind("id", id).execute());
+    db.writes().execute(h -> {
+      h.execute("DELETE FROM attempt WHERE endpoint_id = ?", id);
+      h.execute("DELETE FROM delivery WHERE endpoint_id = ?", id);
+      return h.execute("DELETE FROM endpoint WHERE id = ?", id);
+    });
   }
 
   /** Delivery counts by status, for {@code GET .../stats}. */

@@ -6,6 +6,7 @@ import io.herald.server.api.PageRequest;
 import io.herald.server.application.Application;
 import io.herald.server.application.ApplicationRepository;
 import io.herald.server.config.ConfigLoader;
+import io.herald.server.endpoint.EndpointRepository;
 import io.herald.server.store.Database;
 import io.herald.server.store.Ids;
 import java.time.Clock;
@@ -201,20 +202,22 @@ abstract class StoreContract {
 
     assertThat(ids).hasSize(6).doesNotHaveDuplicates().doesNotContain(before, after);
     for (int i = 0; i < ids.length; i++) {
-      long id = ids[i];
-      DeliveryRepository.NewDelivery r = rows.get(i);
-      Map<String, Object> row = db.reads().withHandle(h -> h.createQuery(
-          "SELECT msg_id, endpoint_id, next_attempt_at, lease_until, claim_token FROM delivery WHERE id = :id")
-          .bind("id", id).mapToMap().one());
-      assertThat(row.get("msg_id")).isEqualTo(r.msgId());
-      assertThat(row.get("endpoint_id")).isEqualTo(r.endpointId());
-      assertThat(((Number) row.get("next_attempt_at")).longValue()).isEqualTo(r.now());
-      assertThat(row.get("lease_until") == null ? null : ((Number) row.get("lease_until")).longValue())
-          .isEqualTo(r.leaseUntil());
-      assertThat(row.get("claim_token")).isEqualTo(r.claimToken());
+      assertStored(ids[i], rows.get(i));
     }
     assertThat(claim(T0 + 10, "node_2", 10)).as("the unclaimed rows, and msg_0's and msg_4's")
         .extracting(DeliveryTask::id).containsExactlyInAnyOrder(before, ids[1], ids[3], ids[5], after);
+  }
+
+  private void assertStored(long id, DeliveryRepository.NewDelivery r) {
+    Map<String, Object> row = db.reads().withHandle(h -> h.createQuery(
+            "SELECT msg_id, endpoint_id, next_attempt_at, lease_until, claim_token FROM delivery WHERE id = :id")
+        .bind("id", id).mapToMap().one());
+    assertThat(row.get("msg_id")).isEqualTo(r.msgId());
+    assertThat(row.get("endpoint_id")).isEqualTo(r.endpointId());
+    assertThat(((Number) row.get("next_attempt_at")).longValue()).isEqualTo(r.now());
+    assertThat(row.get("lease_until") == null ? null : ((Number) row.get("lease_until")).longValue())
+        .isEqualTo(r.leaseUntil());
+    assertThat(row.get("claim_token")).isEqualTo(r.claimToken());
   }
 
   @Test
@@ -289,6 +292,83 @@ abstract class StoreContract {
     assertThat(left).containsExactlyInAnyOrder(pending, recent, fanningOut);
     assertThat(count("attempt")).isZero();
     assertThat(count("delivery")).isEqualTo(2);
+  }
+
+  /**
+   * On PostgreSQL the per-delivery tables have no foreign keys (postgresql/V7), so these deletions are the code's
+   * own work, not a cascade's: each must take its own rows and leave every other endpoint's and application's.
+   */
+  @Test
+  void deleting_an_endpoint_removes_its_deliveries_and_attempts_and_no_others() {
+    endpointIn("app_1", "ep_2");
+    for (int i = 0; i < 3; i++) {
+      String msgId = Ids.next("msg", T0);
+      message(msgId, T0);
+      attempted(msgId, "ep_1");
+      db.writes().execute(h -> DeliveryRepository.insert(h, msgId, "ep_2", "app_1", T0, null, null));
+      attempted(msgId, "ep_2");
+    }
+
+    new EndpointRepository(db).delete("ep_1");
+
+    assertThat(rowsOf("endpoint_id", "ep_1")).containsExactly(0L, 0L);
+    assertThat(rowsOf("endpoint_id", "ep_2")).as("deliveries, attempts").containsExactly(3L, 3L);
+    assertThat(count("message")).isEqualTo(3);
+  }
+
+  @Test
+  void deleting_an_application_removes_its_messages_deliveries_and_attempts_and_no_others() {
+    db.writes().execute(h -> h.execute(
+        "INSERT INTO application (id, name, metadata, created_at, updated_at) VALUES ('app_2', 'b', '{}', 0, 0)"));
+    endpointIn("app_2", "ep_2");
+    for (int i = 0; i < 2; i++) {
+      String mine = Ids.next("msg", T0);
+      message(mine, T0);
+      attempted(mine, "ep_1");
+      String theirs = Ids.next("msg", T0);
+      db.writes().execute(h -> {
+        h.execute("INSERT INTO message (id, app_id, event_type, payload, created_at) VALUES (?, 'app_2', 'e', ?, ?)",
+            theirs, new byte[0], T0);
+        return DeliveryRepository.insert(h, theirs, "ep_2", "app_2", T0, null, null);
+      });
+      attempted(theirs, "ep_2");
+    }
+
+    new ApplicationRepository(db, 0).delete("app_1");
+
+    assertThat(rowsOf("app_id", "app_1")).as("deliveries, attempts").containsExactly(0L, 0L);
+    assertThat(rowsOf("app_id", "app_2")).as("deliveries, attempts").containsExactly(2L, 2L);
+    assertThat(strings("SELECT app_id FROM message")).containsExactly("app_2", "app_2");
+    assertThat(strings("SELECT id FROM endpoint")).containsExactly("ep_2");
+  }
+
+  private List<String> strings(String sql) {
+    return db.reads().withHandle(h -> h.createQuery(sql).mapTo(String.class).list());
+  }
+
+  private void endpointIn(String appId, String endpointId) {
+    db.writes().execute(h -> h.execute("INSERT INTO endpoint (id, app_id, url, metadata, headers, secret, created_at, "
+        + "updated_at) VALUES (?, ?, 'http://127.0.0.1/2', '{}', '{}', 'whsec_x', 0, 0)", endpointId, appId));
+  }
+
+  /** Records a successful attempt of the message's delivery to the endpoint, as the dispatcher does. */
+  private void attempted(String msgId, String endpointId) {
+    db.writes().execute(h -> {
+      var row = h.createQuery("SELECT id, app_id FROM delivery WHERE msg_id = :m AND endpoint_id = :e")
+          .bind("m", msgId).bind("e", endpointId).mapToMap().one();
+      long id = ((Number) row.get("id")).longValue();
+      String appId = (String) row.get("app_id");
+      h.execute("UPDATE delivery SET claim_token = 'n' WHERE id = ?", id);
+      DeliveryTask t = new DeliveryTask(id, msgId, endpointId, appId, "e", new byte[0], 0, false, 0, null, null);
+      return DeliveryRepository.complete(h, t, "n", attempt(200), 0, null, T0);
+    });
+  }
+
+  /** The number of deliveries and of attempts whose {@code column} is {@code value}. */
+  private List<Long> rowsOf(String column, String value) {
+    return db.reads().withHandle(h -> List.of(
+        h.createQuery("SELECT COUNT(*) FROM delivery WHERE " + column + " = ?").bind(0, value).mapTo(Long.class).one(),
+        h.createQuery("SELECT COUNT(*) FROM attempt WHERE " + column + " = ?").bind(0, value).mapTo(Long.class).one()));
   }
 
   @Test
