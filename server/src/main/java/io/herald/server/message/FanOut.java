@@ -166,21 +166,26 @@ public final class FanOut implements AutoCloseable {
     boolean last = next.size() <= CHUNK;
     long now = clock.millis();
     long lease = dispatcher.leaseUntil(now);
-    List<DeliveryTask> tasks = new ArrayList<>();
-    boolean leftInTable = false;
+    List<DeliveryRepository.NewDelivery> rows = new ArrayList<>(CHUNK);
     for (Endpoint ep : last ? next : next.subList(0, CHUNK)) {
       Long claim = dispatcher.hasRoom(ep.id()) ? lease : null;
-      long id = DeliveryRepository.insertIfAbsent(h, msg.id(), ep.id(), msg.appId(), now, claim,
-          dispatcher.claimToken());
-      if (id < 0) {
+      rows.add(new DeliveryRepository.NewDelivery(msg.id(), ep.id(), msg.appId(), now, claim,
+          dispatcher.claimToken()));
+    }
+    long[] ids = DeliveryRepository.insertAllIfAbsent(h, db.dialect(), rows);
+    List<DeliveryTask> tasks = new ArrayList<>();
+    boolean leftInTable = false;
+    for (int i = 0; i < ids.length; i++) {
+      DeliveryRepository.NewDelivery row = rows.get(i);
+      if (ids[i] < 0) {
         continue; // a resend created it first
       }
-      if (claim == null) {
+      if (row.leaseUntil() == null) {
         leftInTable = true;
         continue;
       }
-      tasks.add(new DeliveryTask(id, msg.id(), ep.id(), msg.appId(), msg.eventType(), msg.payload(), 0, false,
-          lease, null, null));
+      tasks.add(new DeliveryTask(ids[i], msg.id(), row.endpointId(), msg.appId(), msg.eventType(), msg.payload(), 0,
+          false, lease, null, null));
     }
     if (last) {
       done(h, msgId);

@@ -208,6 +208,27 @@ abstract class StoreContract {
         .extracting(DeliveryTask::id).containsExactlyInAnyOrder(before, ids[1], ids[3], ids[5], after);
   }
 
+  /** A fan-out chunk's insert: one statement on PostgreSQL, which must skip what a resend created first. */
+  @Test
+  void deliveries_inserted_if_absent_together_skip_existing_rows_and_get_the_ids_of_their_own() {
+    endpointIn("app_1", "ep_2");
+    endpointIn("app_1", "ep_3");
+    long existing = message("msg_0", T0);
+    List<DeliveryRepository.NewDelivery> rows = List.of(
+        new DeliveryRepository.NewDelivery("msg_0", "ep_3", "app_1", T0 + 1, T0 + 60_000, "node_1"),
+        new DeliveryRepository.NewDelivery("msg_0", "ep_1", "app_1", T0 + 1, T0 + 60_000, "node_1"),
+        new DeliveryRepository.NewDelivery("msg_0", "ep_2", "app_1", T0 + 1, null, "node_1"));
+
+    long[] ids = db.writes().execute(h -> DeliveryRepository.insertAllIfAbsent(h, db.dialect(), rows));
+
+    assertThat(ids[1]).as("ep_1 had its delivery already").isEqualTo(-1);
+    assertThat(ids[0]).isPositive().isNotEqualTo(ids[2]).isNotEqualTo(existing);
+    assertThat(ids[2]).isPositive().isNotEqualTo(existing);
+    assertStored(ids[0], rows.get(0));
+    assertStored(ids[2], new DeliveryRepository.NewDelivery("msg_0", "ep_2", "app_1", T0 + 1, null, null));
+    assertStored(existing, new DeliveryRepository.NewDelivery("msg_0", "ep_1", "app_1", T0, null, null));
+  }
+
   private void assertStored(long id, DeliveryRepository.NewDelivery r) {
     Map<String, Object> row = db.reads().withHandle(h -> h.createQuery(
             "SELECT msg_id, endpoint_id, next_attempt_at, lease_until, claim_token FROM delivery WHERE id = :id")
