@@ -44,11 +44,6 @@ public final class HttpSender implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(64, 4);
     threads.setName("herald-http");
     threads.setDaemon(true);
-    // Response handling on virtual threads instead of handed from the selector to pooled platform threads: the pool
-    // threads' futex calls were 10.3% of Herald's CPU samples in a perf profile under bench/instructions' load
-    // (embedded store), 1.7% with this, and Herald used 7.5-8.0x the sink's CPU per delivery against 8.7-9.2x in
-    // five alternating bench/instructions pairs. The selector itself stays on a platform thread of this pool.
-    threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
     client = new HttpClient();
     client.setExecutor(threads);
     client.setSocketAddressResolver(new PolicyResolver(policy, Executors.newVirtualThreadPerTaskExecutor()));
