@@ -40,13 +40,14 @@ public final class DeliveryRepository {
     return insert(h, INSERT, msgId, endpointId, appId, now, leaseUntil, claimToken);
   }
 
-  /**
-   * As {@link #insert}, unless the message already has a delivery to that endpoint (a resend made one before a
-   * background fan-out got there): then nothing, and -1.
-   */
-  private static long insertIfAbsent(Handle h, String msgId, String endpointId, String appId, long now,
-      Long leaseUntil, String claimToken) {
-    return insert(h, INSERT_IF_ABSENT, msgId, endpointId, appId, now, leaseUntil, claimToken);
+  /** SQLite: each row alone, in this process (there is no round trip to save); {@code sql}'s id for each, or -1. */
+  private static long[] oneByOne(Handle h, String sql, List<NewDelivery> rows) {
+    long[] ids = new long[rows.size()];
+    for (int i = 0; i < ids.length; i++) {
+      NewDelivery r = rows.get(i);
+      ids[i] = insert(h, sql, r.msgId(), r.endpointId(), r.appId(), r.now(), r.leaseUntil(), r.claimToken());
+    }
+    return ids;
   }
 
   private static long insert(Handle h, String sql, String msgId, String endpointId, String appId, long now,
@@ -77,11 +78,7 @@ public final class DeliveryRepository {
       return ids;
     }
     if (dialect == Dialect.SQLITE) {
-      for (int i = 0; i < ids.length; i++) {
-        NewDelivery r = rows.get(i);
-        ids[i] = insert(h, r.msgId(), r.endpointId(), r.appId(), r.now(), r.leaseUntil(), r.claimToken());
-      }
-      return ids;
+      return oneByOne(h, INSERT, rows);
     }
     try {
       PreparedStatement next = HotStatements.prepare(h, NEXT_IDS);
@@ -119,11 +116,7 @@ public final class DeliveryRepository {
       return ids;
     }
     if (dialect == Dialect.SQLITE) {
-      for (int i = 0; i < ids.length; i++) {
-        NewDelivery r = rows.get(i);
-        ids[i] = insertIfAbsent(h, r.msgId(), r.endpointId(), r.appId(), r.now(), r.leaseUntil(), r.claimToken());
-      }
-      return ids;
+      return oneByOne(h, INSERT_IF_ABSENT, rows);
     }
     try {
       Connection c = h.getConnection();
