@@ -150,7 +150,7 @@ public final class FanOut implements AutoCloseable {
     }
   }
 
-  /** Submits the write of {@code msgId}'s next chunk; a stopped process leaves the rest to the next start. */
+  /** Submits the write of {@code msgId}'s next chunk ({@link #chunk}); the future completes after its commit. */
   private CompletableFuture<Chunk> write(String msgId) {
     return db.writes().submit(h -> chunk(h, msgId));
   }
