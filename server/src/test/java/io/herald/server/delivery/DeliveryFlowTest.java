@@ -220,4 +220,31 @@ class DeliveryFlowTest {
       assertThat(got).filteredOn(r -> msgId.equals(r.header("webhook-id"))).as(msgId).hasSize(n);
     }
   }
+  @Test
+  void a_recovery_of_more_than_one_chunk_sends_each_failed_message_again_once() {
+    herald.close();
+    herald = TestServer.start(storeSettings(), Map.of("HERALD_RETRY_SCHEDULE", ""));
+    herald.post("/api/v1/app", "{\"name\":\"Acme\",\"uid\":\"acme\"}");
+    receiver.on("/down").respond(503);
+    String ep = endpoint("/down", "");
+    int n = AttemptRepository.RECOVER_CHUNK + 7; // a full chunk and a partial one
+    for (int i = 0; i < n; i++) {
+      assertThat(herald.post("/api/v1/app/acme/msg", "{\"eventType\":\"order.created\",\"payload\":{}}").status())
+          .isEqualTo(202);
+    }
+    receiver.awaitCount(n, Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(10)).until(() -> herald.get("/api/v1/app/acme/endpoint/" + ep
+        + "/msg?status=1").json().path("data").isEmpty());
+
+    receiver.on("/down").respond(200);
+    var recovered = herald.post("/api/v1/app/acme/endpoint/" + ep + "/recover",
+        "{\"since\":\"" + java.time.Instant.now().minusSeconds(120) + "\"}");
+    assertThat(recovered.status()).isEqualTo(202);
+    assertThat(recovered.json().path("recovered").asInt()).isEqualTo(n);
+
+    List<ReceivedRequest> all = receiver.awaitCount(2 * n, Duration.ofSeconds(30));
+    List<String> failed = all.subList(0, n).stream().map(r -> r.header("webhook-id")).toList();
+    assertThat(all.subList(n, all.size())).extracting(r -> r.header("webhook-id"))
+        .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(failed);
+  }
 }

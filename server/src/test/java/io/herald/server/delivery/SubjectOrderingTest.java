@@ -159,4 +159,36 @@ class SubjectOrderingTest {
     assertThat(receiver.requests().subList(3, 6)).extracting(r -> r.header("webhook-sequence"))
         .containsExactly("1", "2", "3");
   }
+  @Test
+  void a_recovery_of_more_than_one_chunk_sends_each_subject_again_once_in_sequence() {
+    boot("", "\"ordering\":\"subject\"");
+    receiver.on("/hook").respond(500);
+    int perSubject = AttemptRepository.RECOVER_CHUNK / 3 + 20; // three subjects: two chunks, the second one partial
+    List<String> subjects = List.of("order-a", "order-b", "order-c");
+    for (int n = 1; n <= perSubject; n++) {
+      for (String subject : subjects) {
+        send(subject, n);
+      }
+    }
+    int total = subjects.size() * perSubject;
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == total);
+    await().atMost(Duration.ofSeconds(5)).until(() -> herald.get("/api/v1/app/acme/endpoint/" + endpoint
+        + "/msg?status=1").json().path("data").isEmpty());
+
+    receiver.on("/hook").respond(200);
+    var recovered = herald.post("/api/v1/app/acme/endpoint/" + endpoint + "/recover",
+        "{\"since\":\"" + java.time.Instant.now().minusSeconds(120) + "\"}");
+    assertThat(recovered.json().path("recovered").asInt()).isEqualTo(total);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests().size() == 2 * total);
+    List<ReceivedRequest> again = receiver.requests().subList(total, 2 * total);
+    List<String> inOrder = new ArrayList<>();
+    for (int n = 1; n <= perSubject; n++) {
+      inOrder.add(String.valueOf(n));
+    }
+    for (String subject : subjects) {
+      assertThat(of(again, subject)).as(subject).extracting(r -> r.header("webhook-sequence"))
+          .containsExactlyElementsOf(inOrder);
+    }
+  }
 }
