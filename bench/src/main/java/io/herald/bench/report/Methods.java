@@ -69,7 +69,10 @@ final class Methods {
         used in S2's and S5's windows are in the JSON (`heraldCoresByThread`).
       - **S6.** Two Herald processes on one database, lease 30 s and delivery timeout 5 s so that a dead
         process's claims expire quickly; redelivery delay is the time from the SIGKILL to the first delivery of the
-        last message accepted before it.
+        last message accepted before it. In the kill phase the receiver answers in 200 ms and the load is half of
+        S1's PostgreSQL rate, more than the survivor's 32 concurrent requests carry (160 a second), so a backlog
+        builds; losses are counted once every message arrived, or after the lease, the time the survivor needs for
+        that backlog at 160 a second, and a minute.
       - **S8.** A separate JVM: JDK HttpServer ingest that schedules one db-scheduler 16.7.0 one-time task per
         message on PostgreSQL (one commit per message), executed by 32 threads with lock-and-fetch polling and
         immediate execution, each posting with the JDK HttpClient (blocking). Same sink, same generator.
