@@ -179,18 +179,12 @@ public final class AttemptRepository {
         .bind("ep", endpointId).bind("start", start).bind("to", to).mapTo(String.class).findOne().orElse(null);
     String sql = "UPDATE delivery SET status = 1, manual = 1, next_attempt_at = :now, updated_at = :now WHERE " + range
         + (last == null ? "< :end" : "<= :end");
-    int recovered;
+    List<String> subjects = h.createQuery(sql + " RETURNING subject")
+        .bind("ep", endpointId).bind("start", start).bind("end", last == null ? to : last).bind("now", now)
+        .mapTo(String.class).list();
     if (ordered) {
-      List<String> subjects = h.createQuery(sql + " RETURNING subject")
-          .bind("ep", endpointId).bind("start", start).bind("end", last == null ? to : last).bind("now", now)
-          .mapTo(String.class).list();
-      recovered = subjects.size();
       Sequencing.parkRecovered(h, endpointId, subjects.stream().filter(Objects::nonNull).collect(Collectors.toSet()));
-    } else {
-      recovered = h.createUpdate(sql)
-          .bind("ep", endpointId).bind("start", start).bind("end", last == null ? to : last).bind("now", now)
-          .execute();
     }
-    return new RecoverChunk(recovered, last);
+    return new RecoverChunk(subjects.size(), last);
   }
 }

@@ -169,7 +169,8 @@ public final class AttemptRoutes {
     if (until <= since) {
       throw ApiException.validation("until", "must be after since");
     }
-    int n = attempts.recover(ep.id(), ep.ordering() == Endpoint.Ordering.SUBJECT, since, until, now, dispatcher::wake);
+    boolean ordered = ep.ordering() == Endpoint.Ordering.SUBJECT;
+    int n = attempts.recover(ep.id(), ordered, since, until, now, dispatcher::wake);
     dispatcher.wake(); // whatever the lane's refills have not reached yet
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", Ids.next("qtask", now));

@@ -220,6 +220,7 @@ class DeliveryFlowTest {
       assertThat(got).filteredOn(r -> msgId.equals(r.header("webhook-id"))).as(msgId).hasSize(n);
     }
   }
+
   @Test
   void a_recovery_of_more_than_one_chunk_sends_each_failed_message_again_once() {
     herald.close();
@@ -246,5 +247,10 @@ class DeliveryFlowTest {
     List<String> failed = all.subList(0, n).stream().map(r -> r.header("webhook-id")).toList();
     assertThat(all.subList(n, all.size())).extracting(r -> r.header("webhook-id"))
         .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(failed);
+    // Called again (as after a recovery cut short): nothing is failed any more, so nothing is sent twice.
+    assertThat(herald.post("/api/v1/app/acme/endpoint/" + ep + "/recover",
+        "{\"since\":\"" + java.time.Instant.now().minusSeconds(120) + "\"}").json().path("recovered").asInt())
+        .isZero();
+    assertThat(receiver.requests()).hasSize(2 * n);
   }
 }

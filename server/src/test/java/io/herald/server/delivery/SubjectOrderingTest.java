@@ -159,6 +159,7 @@ class SubjectOrderingTest {
     assertThat(receiver.requests().subList(3, 6)).extracting(r -> r.header("webhook-sequence"))
         .containsExactly("1", "2", "3");
   }
+
   @Test
   void a_recovery_of_more_than_one_chunk_sends_each_subject_again_once_in_sequence() {
     boot("", "\"ordering\":\"subject\"");
