@@ -73,8 +73,10 @@ public final class Dispatcher implements AutoCloseable {
     final Pacer pacer = new Pacer();
     /** A drain is scheduled for when the pacer allows the next attempt. */
     boolean paced;
-    /** Taken from the queue and not yet settled: being sent, or its outcome being written. */
-    int inFlight;
+    /** Taken from the queue and not yet answered: what the endpoint's concurrency cap counts. */
+    int sending;
+    /** Answered (or ended without a request), its outcome being written. */
+    int recording;
     /** Work for this endpoint was left in the table because the lane was full; claim it when the lane drains. */
     boolean spilled;
     /** A refill of this lane is queued or running: fresh deliveries go to the table behind the rows it takes. */
@@ -85,7 +87,7 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     int held() {
-      return queue.size() + inFlight;
+      return queue.size() + sending + recording;
     }
   }
 
@@ -410,7 +412,7 @@ public final class Dispatcher implements AutoCloseable {
       Optional<Endpoint> endpoint = endpoints.get(lane.endpointId); // once per attempt: the rate and the attempt
       Integer rate = endpoint.map(Endpoint::throttleRate).orElse(null);
       synchronized (lane) {
-        if (!running || lane.paced || lane.inFlight >= settings.maxInFlightPerEndpoint() || lane.queue.isEmpty()) {
+        if (!running || lane.paced || lane.sending >= settings.maxInFlightPerEndpoint() || lane.queue.isEmpty()) {
           return;
         }
         long wait = lane.pacer.acquire(rate, System.nanoTime());
@@ -426,14 +428,14 @@ public final class Dispatcher implements AutoCloseable {
           return;
         }
         task = lane.queue.poll();
-        lane.inFlight++;
+        lane.sending++;
       }
       inFlight.incrementAndGet();
       try {
         attempt(task, lane, endpoint);
       } catch (RuntimeException e) {
         log.error("delivery {} could not be attempted; it stays claimed until its lease runs out", task.id(), e);
-        settle(task, lane);
+        settle(task, lane, false);
       }
     }
   }
@@ -441,7 +443,7 @@ public final class Dispatcher implements AutoCloseable {
   private void attempt(DeliveryTask task, Lane lane, Optional<Endpoint> endpoint) {
     long now = clock.millis();
     if (endpoint.isEmpty() || endpoint.get().disabled()) {
-      write(task, lane, h -> {
+      write(task, lane, false, h -> {
         if (endpoint.isEmpty()) {
           // Added after its endpoint was deleted, by a process whose endpoint cache was a moment old: nothing on
           // PostgreSQL stops that insert (postgresql/V7), and the deletion has already removed everything else.
@@ -457,7 +459,7 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (now > Math.max(task.leaseUntil(), renewer.renewedUntil()) - settings.timeout().toMillis()) {
       // Too little of the claim is left to finish an attempt inside it; give it back rather than risk a duplicate.
-      write(task, lane, h -> {
+      write(task, lane, false, h -> {
         DeliveryRepository.release(h, task.id(), claimToken);
         return false;
       });
@@ -473,6 +475,7 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private void record(DeliveryTask task, Lane lane, Endpoint ep, AttemptResult result) {
+    answered(lane);
     long now = clock.millis();
     int attemptsMade = task.attempts() + 1;
     int status;
@@ -498,9 +501,9 @@ public final class Dispatcher implements AutoCloseable {
     boolean gone = result instanceof AttemptResult.Gone;
     if (!gone && task.subject() == null) {
       var outcome = new DeliveryRepository.Completion(task, attempt, finalStatus, nextAt, now);
-      write(task, lane, () -> db.writes().submitInBackground(outcomes, outcome), 0);
+      write(task, lane, true, () -> db.writes().submitInBackground(outcomes, outcome), 0);
     } else {
-      write(task, lane, h -> {
+      write(task, lane, true, h -> {
         boolean ours = DeliveryRepository.complete(h, task, claimToken, attempt, finalStatus, nextAt, now);
         if (gone && EndpointRepository.disable(h, ep.id(), now)) {
           log.info("endpoint {} answered 410 Gone and was disabled", ep.id());
@@ -510,6 +513,8 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (gone) {
       endpoints.invalidate(ep.id());
+    } else {
+      drain(lane); // its slot is free; after a 410 the lane waits for the endpoint's disabling to commit instead
     }
     if (nextAt != null) {
       earliestRetry.accumulateAndGet(nextAt, Math::min);
@@ -537,8 +542,8 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /** Records an outcome; {@code op} answers whether it released a parked delivery, which the poller then claims. */
-  private void write(DeliveryTask task, Lane lane, WriteOp<Boolean> op) {
-    write(task, lane, () -> db.writes().submitInBackground(op), 0);
+  private void write(DeliveryTask task, Lane lane, boolean answered, WriteOp<Boolean> op) {
+    write(task, lane, answered, () -> db.writes().submitInBackground(op), 0);
   }
 
   /**
@@ -547,7 +552,8 @@ public final class Dispatcher implements AutoCloseable {
    * would keep it from ever being taken over. If this process dies first, the lease runs out and another process
    * sends the delivery again (at least once).
    */
-  private void write(DeliveryTask task, Lane lane, Supplier<CompletableFuture<Boolean>> op, int tries) {
+  private void write(DeliveryTask task, Lane lane, boolean answered, Supplier<CompletableFuture<Boolean>> op,
+      int tries) {
     op.get().whenCompleteAsync((released, err) -> {
       Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
       if (cause instanceof StoreUnavailableException && running) {
@@ -557,14 +563,14 @@ public final class Dispatcher implements AutoCloseable {
               cause.getMessage());
         }
         CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS)
-            .execute(() -> write(task, lane, op, tries + 1));
+            .execute(() -> write(task, lane, answered, op, tries + 1));
         return;
       }
       if (err != null) {
         log.error("recording delivery {} failed; it is sent again when its claim is released or expires", task.id(),
             cause);
       }
-      settle(task, lane);
+      settle(task, lane, answered);
       if (Boolean.TRUE.equals(released)) {
         wake();
       }
@@ -579,7 +585,20 @@ public final class Dispatcher implements AutoCloseable {
   private static final Executor OFF_THE_WRITER = Thread::startVirtualThread;
 
 
-  private void settle(DeliveryTask task, Lane lane) {
+  /**
+   * The endpoint answered: its slot is free for the lane's next request while this outcome is written (the caller
+   * drains the lane). Holding the slot until the commit made every request to an endpoint wait for a commit as well
+   * as for the receiver. The delivery stays in the lane's memory count until it settles.
+   */
+  private static void answered(Lane lane) {
+    synchronized (lane) {
+      lane.sending--;
+      lane.recording++;
+    }
+  }
+
+  /** {@code answered}: whether {@link #answered} already moved the task from sending to recording. */
+  private void settle(DeliveryTask task, Lane lane, boolean answered) {
     held.remove(task.id());
     if (inMemory.getAndDecrement() == settings.maxInFlight()) {
       wake(); // room again: unclaimed work may be waiting in the table
@@ -587,7 +606,11 @@ public final class Dispatcher implements AutoCloseable {
     inFlight.decrementAndGet();
     boolean drained = false;
     synchronized (lane) {
-      lane.inFlight--;
+      if (answered) {
+        lane.recording--;
+      } else {
+        lane.sending--;
+      }
       // Half empty, not merely below the cap: one claim then refills it with many rows instead of one per attempt.
       if (lane.spilled && !lane.refilling && lane.held() <= laneCap / 2) {
         lane.spilled = false;

@@ -9,6 +9,7 @@ import io.herald.server.testing.ScriptedReceiver;
 import io.herald.server.testing.TestServer;
 import io.herald.signature.WebhookSecret;
 import io.herald.signature.WebhookVerifier;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sqlite.SQLiteConfig;
 
 /** How Herald copes with receivers that misbehave, and with the per-endpoint options. */
 class DeliveryEdgeCasesTest {
@@ -280,5 +282,35 @@ class DeliveryEdgeCasesTest {
       assertThat(window).as("any 11 consecutive attempts span at least 10 intervals minus the burst")
           .isGreaterThanOrEqualTo(Duration.ofMillis(250));
     }
+  }
+
+  /**
+   * An endpoint's concurrency cap counts the requests it has not answered, not outcomes still being written: a slow
+   * commit must not hold back the endpoint's next request. With one attempt at a time, the second message goes out
+   * while the first one's outcome waits for the store, whose write lock another connection holds here. (When the
+   * slot was freed only after the commit, the second request waited for the lock.) Once the lock is let go, both
+   * outcomes are recorded, and nothing is sent twice.
+   */
+  @Test
+  void the_next_request_goes_out_while_the_previous_outcome_waits_for_its_commit() throws Exception {
+    boot(Map.of("HERALD_MAX_IN_FLIGHT_PER_ENDPOINT", "1", "HERALD_RETRY_SCHEDULE", ""));
+    endpoint("/one-at-a-time");
+    receiver.on("/one-at-a-time").delay(Duration.ofMillis(500)).respond(200);
+    String first = send();
+    String second = send();
+    SQLiteConfig immediate = new SQLiteConfig();
+    immediate.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    try (Connection lock = immediate.createConnection("jdbc:sqlite:" + herald.dataDir().resolve("herald.db"))) {
+      lock.setAutoCommit(false); // BEGIN IMMEDIATE: Herald's writer now waits for this connection
+      List<ReceivedRequest> both = receiver.awaitCount(2, Duration.ofSeconds(3));
+      assertThat(both).as("both requests while the first outcome cannot be written").hasSize(2);
+      assertThat(attemptsOf(first)).as("nothing was recorded while the store was locked").isEmpty();
+      lock.rollback();
+    }
+    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+      assertThat(attemptsOf(first)).hasSize(1);
+      assertThat(attemptsOf(second)).hasSize(1);
+    });
+    assertThat(receiver.requestsTo("/one-at-a-time")).as("each message once").hasSize(2);
   }
 }
