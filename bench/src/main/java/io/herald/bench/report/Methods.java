@@ -58,6 +58,10 @@ final class Methods {
         window; statistics are flushed by backends about once a second, so short windows are approximate.
       - **Memory.** Idle: Herald started, one endpoint created, three seconds idle, then VmRSS and
         `jcmd GC.heap_info`. Peak: the highest VmRSS sampled every 250 ms during S1's window, and heap at its end.
+      - **S3.** Each fan-out runs its own saturating load first, unmeasured, in 5 s steps (at most 60 s) until
+        Herald's JIT compiler threads use under 0.05 of a core in two steps running, as S5 does: the fan-out path
+        (chunks of deliveries written after the message) is not S1's, and cold, the compilers took 17% of Herald's
+        CPU in fan-out 100's window.
       - **S4.** HERALD_RETRY_SCHEDULE is empty, so each delivery's only attempt meets the sink's 503 and fails;
         then the sink recovers and Svix's `POST .../endpoint/{id}/recover` makes the whole backlog due at once. The
         drain rate runs from the recover call to the last delivery. Rate "at full backlog" and "at a tenth" are

@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * S3: one event to {@code fanOut} endpoints of one application, saturated like S1 (the backlog cap counts
- * deliveries, so ten or one hundred per message).
+ * deliveries, so ten or one hundred per message), after its own load has run until the JIT compilers are done with
+ * it ({@link JitWarmUp}).
  */
 public final class S3FanOut {
   private S3FanOut() {}
@@ -22,8 +23,12 @@ public final class S3FanOut {
     try (Monitor monitor = new Monitor(ctx.sink.port(), 3600)) {
       Load load = monitor.load(List.of(new Load.Target(h.port(), HeraldProcess.AUTH_HEADERS)),
           Routing.fanOut(app, fanOut));
-      Map<String, Object> m = Measure.saturate(ctx, load, Measure.cpu(ctx, Map.of("herald", h.pid()), false),
-          Observe.of(ctx.mode.backlogCap()), ctx.mode.s3Seconds());
+      var cpu = Measure.cpu(ctx, Map.of("herald", h.pid()), false);
+      Map<String, Object> warmUp = JitWarmUp.run("S3 fan-out " + fanOut, h.pid(),
+          JitWarmUp.STEP_SECONDS + ctx.mode.rampSeconds(), () -> Measure.saturate(ctx, load, cpu,
+              Observe.of(ctx.mode.backlogCap()), JitWarmUp.STEP_SECONDS));
+      Map<String, Object> m = Measure.saturate(ctx, load, cpu, Observe.of(ctx.mode.backlogCap()), ctx.mode.s3Seconds());
+      m.put("warmUp", warmUp);
       m.put("fanOut", fanOut);
       m.put("delivery", DeliveryCheck.await(ctx.sink, load, Set.of(), 120).toMap());
       return m;

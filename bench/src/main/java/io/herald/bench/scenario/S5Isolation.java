@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.LongSupplier;
 
 /**
  * S5: ten applications with one endpoint each, messages spread evenly, at half of S1's rate; endpoint 9 either
@@ -23,10 +22,6 @@ import java.util.function.LongSupplier;
 public final class S5Isolation {
   static final int APPS = 10;
   static final int BAD = 9;
-  /** The warm-up's steps, and its bound: it ends when the JIT compilers used less than {@link #COMPILER_DONE}. */
-  static final double WARM_UP_STEP_SECONDS = 5;
-  static final double WARM_UP_MAX_SECONDS = 60;
-  static final double COMPILER_DONE = 0.05;
 
   private S5Isolation() {}
 
@@ -43,11 +38,11 @@ public final class S5Isolation {
       Load load = monitor.load(List.of(new Load.Target(h.port(), HeraldProcess.AUTH_HEADERS)),
           Routing.roundRobin(prefix, APPS));
       var cpu = Measure.cpu(ctx, Map.of("herald", h.pid()), false);
-      // The same load first, unmeasured, until the JIT compilers are done with it: the JVM was warmed up on S1's path
-      // only, and a failing or slow endpoint runs code S1 never does (retries, the queue look, Retry-After,
-      // timeouts). Measured cold, the compilers took 0.2-0.6 of a core during the window (0.15 still after 20 s of
-      // a failing endpoint), and the healthy tenants' commits waited for them.
-      Map<String, Object> warmUp = warmUp(ctx, h, load, rate, cpu);
+      // The same load first, unmeasured, until the JIT compilers are done with it: measured cold, the compilers took
+      // 0.2-0.6 of a core during the window (0.15 still after 20 s of a failing endpoint), and the healthy tenants'
+      // commits waited for them.
+      Map<String, Object> warmUp = JitWarmUp.run("S5", h.pid(), JitWarmUp.STEP_SECONDS + ctx.mode.rampSeconds(),
+          () -> Measure.openLoop(ctx, load, rate, cpu, null, JitWarmUp.STEP_SECONDS, Set.of(BAD)));
       Map<String, Object> m = Measure.withThreadCores(h.pid(),
           () -> Measure.openLoop(ctx, load, rate, cpu, null, ctx.mode.s5Seconds(), Set.of(BAD)));
       m.put("warmUp", warmUp);
@@ -67,25 +62,5 @@ public final class S5Isolation {
       }
       return m;
     }
-  }
-
-  /** Runs the load in steps until Herald's JIT compiler threads used under {@link #COMPILER_DONE} of a core twice. */
-  private static Map<String, Object> warmUp(Context ctx, HeraldProcess h, Load load, double rate,
-      Map<String, LongSupplier> cpu) throws IOException {
-    double seconds = 0;
-    double compilers;
-    int quiet = 0;
-    do {
-      Map<String, Object> step = Measure.withThreadCores(h.pid(),
-          () -> Measure.openLoop(ctx, load, rate, cpu, null, WARM_UP_STEP_SECONDS, Set.of(BAD)));
-      seconds += WARM_UP_STEP_SECONDS + ctx.mode.rampSeconds();
-      compilers = step.get("heraldCoresByThread") instanceof Map<?, ?> cores
-          && cores.get("C# CompilerThre") instanceof Number n ? n.doubleValue() : 0;
-      // Two quiet steps in a row: compilation comes in waves (the retries start a retry interval after the first
-      // failures), and one quiet step was followed by 0.2 of a core in the window.
-      quiet = compilers < COMPILER_DONE ? quiet + 1 : 0;
-    } while (quiet < 2 && seconds < WARM_UP_MAX_SECONDS);
-    Context.log("  S5 warm-up: " + Math.round(seconds) + " s, JIT compilers at " + compilers + " cores");
-    return Map.of("seconds", seconds, "compilerCoresAtEnd", compilers);
   }
 }
