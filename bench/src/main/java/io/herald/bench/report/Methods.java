@@ -65,7 +65,11 @@ final class Methods {
       - **S4.** HERALD_RETRY_SCHEDULE is empty, so each delivery's only attempt meets the sink's 503 and fails;
         then the sink recovers and Svix's `POST .../endpoint/{id}/recover` makes the whole backlog due at once. The
         drain rate runs from the recover call to the last delivery. Rate "at full backlog" and "at a tenth" are
-        measured over a tenth of that backlog (at least 2,000 deliveries) as the remaining backlog passes them.
+        measured over a tenth of that backlog (at least 2,000 deliveries) each: the first from the moment the
+        recover call has returned (the whole backlog due; `recover` works in chunks of 250, and the deliveries made
+        due meanwhile go out beside it), the second as the remaining backlog passes 15% to 5%. The first tenth
+        counted from the recover call instead, recovery included, is in the JSON
+        (`firstTenthFromRecoverCallVsTenthBacklog`).
       - **S5.** Healthy endpoints' p99 is compared with S2's p99 at the same total rate (50% of S1), measured after
         the same load has run (in 5 s steps, at most 60 s) until Herald's JIT compiler threads use under 0.05 of a
         core in two steps running: the JVM's warm-up runs S1's path only, and cold, compiling the failure and slow-receiver paths took
