@@ -513,8 +513,6 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (gone) {
       endpoints.invalidate(ep.id());
-    } else {
-      drain(lane); // its slot is free; after a 410 the lane waits for the endpoint's disabling to commit instead
     }
     if (nextAt != null) {
       earliestRetry.accumulateAndGet(nextAt, Math::min);
@@ -526,6 +524,9 @@ public final class Dispatcher implements AutoCloseable {
       if (wakesAt == 0 || nextAt < wakesAt) {
         LockSupport.unpark(poller);
       }
+    }
+    if (!gone) {
+      drain(lane); // its slot is free; after a 410 the lane waits for the endpoint's disabling to commit instead
     }
   }
 
@@ -583,7 +584,6 @@ public final class Dispatcher implements AutoCloseable {
    * sends) had a quarter of the writer's samples in HTTP sends, and the writer was the busiest thread.
    */
   private static final Executor OFF_THE_WRITER = Thread::startVirtualThread;
-
 
   /**
    * The endpoint answered: its slot is free for the lane's next request while this outcome is written (the caller
