@@ -133,8 +133,9 @@ public final class S4RetryBacklog {
       m.put("drainPerSecondAfterFirstDelivery", Snapshot.round(accepted / ((done - first) / 1e9), 1));
       m.put("drainCpuMicrosPerDelivery", before.until(after).get("cpuMicrosPerDelivery"));
       // "At full backlog" starts when the recover call has returned, so the whole backlog is due: during the call
-      // (4.6 s for 500k, in chunks of 250) the deliveries made due so far go out beside the recovery's own writes,
-      // which is the recovery's cost, not the drain's at that backlog. Both are reported.
+      // (5.7-6.7 s for 500k in the tenth session's passes, in chunks of 250) the deliveries made due so far go out
+      // beside the recovery's own writes, which is the recovery's cost, not the drain's at that backlog. Both are
+      // reported.
       long dueAll = countAt(monitor, recovered);
       double atFull = rate(monitor, dueAll, dueAll + accepted / 10);
       double duringRecovery = rate(monitor, 0, accepted / 10);
