@@ -18,12 +18,11 @@ final class JitWarmUp {
   private JitWarmUp() {}
 
   /**
-   * Runs {@code step} (a load of {@link #STEP_SECONDS}, {@code stepSeconds} in all with its ramp) until the compiler
-   * threads of process {@code pid} used under {@link #COMPILER_DONE} of a core in two steps in a row, or
-   * {@link #MAX_SECONDS} have passed.
+   * Runs {@code step} (a load of {@link #STEP_SECONDS} after the mode's ramp) until the compiler threads of process
+   * {@code pid} used under {@link #COMPILER_DONE} of a core in two steps in a row, or {@link #MAX_SECONDS} have passed.
    */
-  static Map<String, Object> run(String scenario, long pid, double stepSeconds, Measure.Window step)
-      throws IOException {
+  static Map<String, Object> run(Context ctx, String scenario, long pid, Measure.Window step) throws IOException {
+    double stepSeconds = STEP_SECONDS + ctx.mode.rampSeconds();
     double seconds = 0;
     double compilers;
     int quiet = 0;

@@ -24,9 +24,8 @@ public final class S3FanOut {
       Load load = monitor.load(List.of(new Load.Target(h.port(), HeraldProcess.AUTH_HEADERS)),
           Routing.fanOut(app, fanOut));
       var cpu = Measure.cpu(ctx, Map.of("herald", h.pid()), false);
-      Map<String, Object> warmUp = JitWarmUp.run("S3 fan-out " + fanOut, h.pid(),
-          JitWarmUp.STEP_SECONDS + ctx.mode.rampSeconds(), () -> Measure.saturate(ctx, load, cpu,
-              Observe.of(ctx.mode.backlogCap()), JitWarmUp.STEP_SECONDS));
+      Map<String, Object> warmUp = JitWarmUp.run(ctx, "S3 fan-out " + fanOut, h.pid(), () -> Measure.saturate(ctx,
+          load, cpu, Observe.of(ctx.mode.backlogCap()), JitWarmUp.STEP_SECONDS));
       Map<String, Object> m = Measure.saturate(ctx, load, cpu, Observe.of(ctx.mode.backlogCap()), ctx.mode.s3Seconds());
       m.put("warmUp", warmUp);
       m.put("fanOut", fanOut);

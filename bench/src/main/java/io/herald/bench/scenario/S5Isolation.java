@@ -41,7 +41,7 @@ public final class S5Isolation {
       // The same load first, unmeasured, until the JIT compilers are done with it: measured cold, the compilers took
       // 0.2-0.6 of a core during the window (0.15 still after 20 s of a failing endpoint), and the healthy tenants'
       // commits waited for them.
-      Map<String, Object> warmUp = JitWarmUp.run("S5", h.pid(), JitWarmUp.STEP_SECONDS + ctx.mode.rampSeconds(),
+      Map<String, Object> warmUp = JitWarmUp.run(ctx, "S5", h.pid(),
           () -> Measure.openLoop(ctx, load, rate, cpu, null, JitWarmUp.STEP_SECONDS, Set.of(BAD)));
       Map<String, Object> m = Measure.withThreadCores(h.pid(),
           () -> Measure.openLoop(ctx, load, rate, cpu, null, ctx.mode.s5Seconds(), Set.of(BAD)));

@@ -435,7 +435,8 @@ public final class Dispatcher implements AutoCloseable {
         attempt(task, lane, endpoint);
       } catch (RuntimeException e) {
         log.error("delivery {} could not be attempted; it stays claimed until its lease runs out", task.id(), e);
-        settle(task, lane, false);
+        answered(lane);
+        settle(task, lane);
       }
     }
   }
@@ -443,7 +444,8 @@ public final class Dispatcher implements AutoCloseable {
   private void attempt(DeliveryTask task, Lane lane, Optional<Endpoint> endpoint) {
     long now = clock.millis();
     if (endpoint.isEmpty() || endpoint.get().disabled()) {
-      write(task, lane, false, h -> {
+      answered(lane); // no request to wait for
+      write(task, lane, h -> {
         if (endpoint.isEmpty()) {
           // Added after its endpoint was deleted, by a process whose endpoint cache was a moment old: nothing on
           // PostgreSQL stops that insert (postgresql/V7), and the deletion has already removed everything else.
@@ -459,7 +461,8 @@ public final class Dispatcher implements AutoCloseable {
     }
     if (now > Math.max(task.leaseUntil(), renewer.renewedUntil()) - settings.timeout().toMillis()) {
       // Too little of the claim is left to finish an attempt inside it; give it back rather than risk a duplicate.
-      write(task, lane, false, h -> {
+      answered(lane);
+      write(task, lane, h -> {
         DeliveryRepository.release(h, task.id(), claimToken);
         return false;
       });
@@ -501,9 +504,9 @@ public final class Dispatcher implements AutoCloseable {
     boolean gone = result instanceof AttemptResult.Gone;
     if (!gone && task.subject() == null) {
       var outcome = new DeliveryRepository.Completion(task, attempt, finalStatus, nextAt, now);
-      write(task, lane, true, () -> db.writes().submitInBackground(outcomes, outcome), 0);
+      write(task, lane, () -> db.writes().submitInBackground(outcomes, outcome), 0);
     } else {
-      write(task, lane, true, h -> {
+      write(task, lane, h -> {
         boolean ours = DeliveryRepository.complete(h, task, claimToken, attempt, finalStatus, nextAt, now);
         if (gone && EndpointRepository.disable(h, ep.id(), now)) {
           log.info("endpoint {} answered 410 Gone and was disabled", ep.id());
@@ -543,8 +546,8 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /** Records an outcome; {@code op} answers whether it released a parked delivery, which the poller then claims. */
-  private void write(DeliveryTask task, Lane lane, boolean answered, WriteOp<Boolean> op) {
-    write(task, lane, answered, () -> db.writes().submitInBackground(op), 0);
+  private void write(DeliveryTask task, Lane lane, WriteOp<Boolean> op) {
+    write(task, lane, () -> db.writes().submitInBackground(op), 0);
   }
 
   /**
@@ -553,8 +556,7 @@ public final class Dispatcher implements AutoCloseable {
    * would keep it from ever being taken over. If this process dies first, the lease runs out and another process
    * sends the delivery again (at least once).
    */
-  private void write(DeliveryTask task, Lane lane, boolean answered, Supplier<CompletableFuture<Boolean>> op,
-      int tries) {
+  private void write(DeliveryTask task, Lane lane, Supplier<CompletableFuture<Boolean>> op, int tries) {
     op.get().whenCompleteAsync((released, err) -> {
       Throwable cause = err instanceof java.util.concurrent.CompletionException ? err.getCause() : err;
       if (cause instanceof StoreUnavailableException && running) {
@@ -564,14 +566,14 @@ public final class Dispatcher implements AutoCloseable {
               cause.getMessage());
         }
         CompletableFuture.delayedExecutor(backoff, TimeUnit.MILLISECONDS)
-            .execute(() -> write(task, lane, answered, op, tries + 1));
+            .execute(() -> write(task, lane, op, tries + 1));
         return;
       }
       if (err != null) {
         log.error("recording delivery {} failed; it is sent again when its claim is released or expires", task.id(),
             cause);
       }
-      settle(task, lane, answered);
+      settle(task, lane);
       if (Boolean.TRUE.equals(released)) {
         wake();
       }
@@ -586,9 +588,10 @@ public final class Dispatcher implements AutoCloseable {
   private static final Executor OFF_THE_WRITER = Thread::startVirtualThread;
 
   /**
-   * The endpoint answered: its slot is free for the lane's next request while this outcome is written (the caller
-   * drains the lane). Holding the slot until the commit made every request to an endpoint wait for a commit as well
-   * as for the receiver. The delivery stays in the lane's memory count until it settles.
+   * The endpoint answered (or the delivery ends without a request): its slot is free for the lane's next request
+   * while this outcome is written (the caller drains the lane, or settling does). Holding the slot until the commit
+   * made every request to an endpoint wait for a commit as well as for the receiver. The delivery stays in the lane's
+   * memory count until it settles. Called once per delivery taken from the queue, before it settles.
    */
   private static void answered(Lane lane) {
     synchronized (lane) {
@@ -597,8 +600,7 @@ public final class Dispatcher implements AutoCloseable {
     }
   }
 
-  /** {@code answered}: whether {@link #answered} already moved the task from sending to recording. */
-  private void settle(DeliveryTask task, Lane lane, boolean answered) {
+  private void settle(DeliveryTask task, Lane lane) {
     held.remove(task.id());
     if (inMemory.getAndDecrement() == settings.maxInFlight()) {
       wake(); // room again: unclaimed work may be waiting in the table
@@ -606,11 +608,7 @@ public final class Dispatcher implements AutoCloseable {
     inFlight.decrementAndGet();
     boolean drained = false;
     synchronized (lane) {
-      if (answered) {
-        lane.recording--;
-      } else {
-        lane.sending--;
-      }
+      lane.recording--;
       // Half empty, not merely below the cap: one claim then refills it with many rows instead of one per attempt.
       if (lane.spilled && !lane.refilling && lane.held() <= laneCap / 2) {
         lane.spilled = false;
