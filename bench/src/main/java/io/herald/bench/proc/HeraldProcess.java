@@ -48,9 +48,20 @@ public final class HeraldProcess extends JavaProcess {
           "-y", "-ttt", "-o", strace.toString()));
     }
     List<String> args = new ArrayList<>(jvmArgs);
+    args.addAll(diagnosticJvmArgs());
     args.addAll(List.of("-jar", jar.toString(), "serve"));
     cmd.addAll(java(args));
     return new HeraldProcess(cmd, env, log, strace != null);
+  }
+
+  /**
+   * BENCH_HERALD_JAVA_OPTS, split on spaces: JVM options for every Herald the harness starts, for diagnosis only (a GC
+   * or safepoint log, e.g. {@code -Xlog:gc*,safepoint:file=/tmp/herald-gc-%p.log}); a run with them is not a run
+   * "as users run it", and the report says so.
+   */
+  public static List<String> diagnosticJvmArgs() {
+    String opts = System.getenv().getOrDefault("BENCH_HERALD_JAVA_OPTS", "").strip();
+    return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
   }
 
   /** The settings every benchmark Herald shares; everything else is Herald's default. */

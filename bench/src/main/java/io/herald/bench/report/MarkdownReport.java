@@ -198,7 +198,9 @@ public final class MarkdownReport {
     m.put("PostgreSQL durability", postgres == null ? "(PostgreSQL not used)" : postgres.toString());
     m.put("Herald settings", herald.toString() + " (all else default; S4: HERALD_RETRY_SCHEDULE=\"\"; S6: lease 30 s, "
         + "delivery timeout 5 s)");
-    m.put("Herald JVM", "java -jar herald.jar serve, no JVM flags (JDK defaults)");
+    List<String> diagnostic = io.herald.bench.proc.HeraldProcess.diagnosticJvmArgs();
+    m.put("Herald JVM", diagnostic.isEmpty() ? "java -jar herald.jar serve, no JVM flags (JDK defaults)"
+        : "java " + String.join(" ", diagnostic) + " -jar herald.jar serve (BENCH_HERALD_JAVA_OPTS, diagnostic)");
     m.put("harness", harness.toString());
     return m;
   }
