@@ -18,11 +18,15 @@ import java.util.Map;
  * {@code synchronous_commit=off}, which would make every commit figure meaningless.
  */
 public final class Postgres implements AutoCloseable {
-  /** Cumulative counters of one database and of the WAL, read from the statistics views. */
-  public record Stats(long xactCommit, long walSync, long walWrite, long walRecords, long walBytes) {
+  /**
+   * Cumulative counters of one database and of the WAL, read from the statistics views; with the cluster's checkpoints
+   * and the database's autovacuum and autoanalyze runs, the maintenance that can stall commits in a window.
+   */
+  public record Stats(long xactCommit, long walSync, long walWrite, long walRecords, long walBytes, long checkpoints,
+      long autovacuums) {
     public Stats minus(Stats o) {
       return new Stats(xactCommit - o.xactCommit, walSync - o.walSync, walWrite - o.walWrite,
-          walRecords - o.walRecords, walBytes - o.walBytes);
+          walRecords - o.walRecords, walBytes - o.walBytes, checkpoints - o.checkpoints, autovacuums - o.autovacuums);
     }
   }
 
@@ -78,10 +82,32 @@ public final class Postgres implements AutoCloseable {
       try (ResultSet r = s.executeQuery(commitsOf)) {
         commits = r.next() ? r.getLong(1) : 0;
       }
+      long[] wal = new long[4];
       try (ResultSet r = s.executeQuery("SELECT wal_sync, wal_write, wal_records, wal_bytes FROM pg_stat_wal")) {
         r.next();
-        return new Stats(commits, r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4));
+        for (int i = 0; i < 4; i++) {
+          wal[i] = r.getLong(i + 1);
+        }
       }
+      long checkpoints;
+      try (ResultSet r = s.executeQuery("SELECT num_timed + num_requested FROM pg_stat_checkpointer")) {
+        r.next();
+        checkpoints = r.getLong(1);
+      }
+      return new Stats(commits, wal[0], wal[1], wal[2], wal[3], checkpoints, autovacuums(database));
+    }
+  }
+
+  /**
+   * Autovacuum and autoanalyze runs on {@code database}'s tables so far. Read over that database (the per-table views
+   * are per database), after its commit count, so the read's own commit lands in the next window: one per window.
+   */
+  private long autovacuums(String database) throws SQLException {
+    try (Connection c = DriverManager.getConnection(url(database)); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(
+            "SELECT coalesce(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables")) {
+      r.next();
+      return r.getLong(1);
     }
   }
 

@@ -58,7 +58,10 @@ final class Methods {
         count by the WAL's share (strace itself slows Herald down several times, so only the share is used; an
         earlier smoke check found 98% of syncs on the WAL). PostgreSQL: `pg_stat_database.xact_commit` of
         Herald's database (every transaction, reads included) and `pg_stat_wal.wal_sync` per delivery over the S1
-        window; statistics are flushed by backends about once a second, so short windows are approximate.
+        window; statistics are flushed by backends about once a second, so short windows are approximate. Every
+        PostgreSQL window also records the checkpoints started in it (`pg_stat_checkpointer`) and the autovacuum
+        and autoanalyze runs finished on Herald's tables (`pg_stat_user_tables`, read over Herald's database, which
+        adds one read-only commit per window): the maintenance that can stall commits in a latency window.
       - **Memory.** Idle: Herald started, one endpoint created, three seconds idle, then VmRSS and
         `jcmd GC.heap_info`. Peak: the highest VmRSS sampled every 250 ms during S1's window, and heap at its end.
       - **S3.** Each fan-out runs its own saturating load first, unmeasured, in 5 s steps (at most 60 s) until

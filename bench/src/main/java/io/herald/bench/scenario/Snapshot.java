@@ -65,6 +65,8 @@ record Snapshot(long nanos, SinkProcess.Counts sink, Map<String, Long> cpu, Post
       m.put("pgCommitsPerSecond", round(d.xactCommit() / secs, 1));
       m.put("pgWalSyncsPerSecond", round(d.walSync() / secs, 1));
       m.put("pgWalBytesPerDelivery", round((double) d.walBytes() / delivered, 1));
+      m.put("pgCheckpoints", d.checkpoints()); // started in the window (timed or requested)
+      m.put("pgAutovacuums", d.autovacuums()); // autovacuum and autoanalyze runs on Herald's tables
     }
     return m;
   }
