@@ -407,9 +407,23 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   private void drain(Lane lane) {
+    drain(lane, true);
+  }
+
+  /**
+   * Sends the lane's queued deliveries while it has free slots. {@code mayBlock} is false on the HTTP client's network
+   * thread (after an answer, see {@link HttpSender}): there the endpoint must come from memory, and when it would have
+   * to be read from the store the drain moves to a virtual thread instead.
+   */
+  private void drain(Lane lane, boolean mayBlock) {
     while (true) {
       DeliveryTask task;
-      Optional<Endpoint> endpoint = endpoints.get(lane.endpointId); // once per attempt: the rate and the attempt
+      // Once per attempt: the rate and the attempt.
+      Optional<Endpoint> endpoint = mayBlock ? endpoints.get(lane.endpointId) : endpoints.peek(lane.endpointId);
+      if (endpoint.isEmpty() && !mayBlock) {
+        Thread.startVirtualThread(() -> drain(lane, true));
+        return;
+      }
       Integer rate = endpoint.map(Endpoint::throttleRate).orElse(null);
       synchronized (lane) {
         if (!running || lane.paced || lane.sending >= settings.maxInFlightPerEndpoint() || lane.queue.isEmpty()) {
@@ -529,7 +543,9 @@ public final class Dispatcher implements AutoCloseable {
       }
     }
     if (!gone) {
-      drain(lane); // its slot is free; after a 410 the lane waits for the endpoint's disabling to commit instead
+      // Its slot is free; after a 410 the lane waits for the endpoint's disabling to commit instead. Not blocking:
+      // this runs where the answer was read, the HTTP client's network thread.
+      drain(lane, false);
     }
   }
 

@@ -41,6 +41,15 @@ public final class EndpointCache {
     return e.value();
   }
 
+  /**
+   * The endpoint if it is in memory and fresh, without reading the store; empty when it is not (not cached, expired, or
+   * deleted), and then only {@link #get} can tell. For threads that must not wait on a read.
+   */
+  public Optional<Endpoint> peek(String id) {
+    Entry<Optional<Endpoint>> e = byId.get(id);
+    return e == null || clock.millis() - e.loadedAt() > ttlMs ? Optional.empty() : e.value();
+  }
+
   /** The application's enabled endpoints; on a miss they are read through {@code h}, inside the caller's transaction. */
   public List<Endpoint> enabledIn(Handle h, String appId) {
     long now = clock.millis();

@@ -18,6 +18,7 @@ import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -29,6 +30,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Redirects are never followed, cookies never kept, and every address the client dials passes the
  * {@link AddressPolicy} after DNS resolution, in the resolver itself, so a hostname that re-resolves to 127.0.0.1 is
  * caught.
+ *
+ * <p>Answers are read and their futures completed on the client's network thread itself (the transport is declared
+ * non-blocking), so whatever a caller chains onto {@link #post} runs there and must not block: no store reads, no
+ * waiting on locks held across I/O. Handing each answer to a pool thread instead cost a thread wake-up per delivery:
+ * in the benchmark's profile the client's threads took 50-56 µs per delivery, most of it the kernel switching
+ * threads, against 13-14 µs without the hand-over.
  */
 public final class HttpSender implements AutoCloseable {
   private final HttpClient client;
@@ -55,6 +62,8 @@ public final class HttpSender implements AutoCloseable {
     client.setIdleTimeout(60_000);
     client.setMaxConnectionsPerDestination(256);
     client.setMaxRequestsQueuedPerDestination(1_000_000);
+    // The listeners below only copy bytes and complete a future; the dispatcher's follow-up takes care not to block.
+    client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);
     client.setUserAgentField(new org.eclipse.jetty.http.HttpField(HttpHeader.USER_AGENT, userAgent));
     try {
       client.start();
@@ -66,7 +75,10 @@ public final class HttpSender implements AutoCloseable {
     }
   }
 
-  /** POSTs {@code body} to {@code url}; the future always completes with a result, never exceptionally. */
+  /**
+   * POSTs {@code body} to {@code url}; the future always completes with a result, never exceptionally, usually on the
+   * client's network thread (see the class comment).
+   */
   public CompletableFuture<AttemptResult> post(URI url, Map<String, String> headers, byte[] body) {
     return post(url, headers, body, "application/json");
   }
