@@ -62,6 +62,10 @@ final class Methods {
         PostgreSQL window also records the checkpoints started in it (`pg_stat_checkpointer`) and the autovacuum
         and autoanalyze runs finished on Herald's tables (`pg_stat_user_tables`, read over Herald's database, which
         adds one read-only commit per window): the maintenance that can stall commits in a latency window.
+      - **Disk stalls.** From the first window on, a canary thread in the harness writes 4 kB to a file in the run
+        directory and fdatasyncs it every 50 ms; every window records how many of its syncs overlapped the window,
+        the longest, and how many took over 50 ms (`diskSync`). Every commit waits for a sync like it, so a long one
+        in a latency window is a stall of the disk, not of Herald. It adds 20 syncs a second to the disk.
       - **Memory.** Idle: Herald started, one endpoint created, three seconds idle, then VmRSS and
         `jcmd GC.heap_info`. Peak: the highest VmRSS sampled every 250 ms during S1's window, and heap at its end.
       - **S3.** Each fan-out runs its own saturating load first, unmeasured, in 5 s steps (at most 60 s) until

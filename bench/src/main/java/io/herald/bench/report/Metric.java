@@ -107,6 +107,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
             r -> num(r, "S2", store, rate, "cpuCoresUsed")));
         m.add(new Metric(k + ".late", g2, "sends the load generator made late at " + at, "",
             r -> num(r, "S2", store, rate, "lateSends")));
+        m.add(new Metric(k + ".diskMax", g2, "longest disk sync (canary) at " + at, "ms",
+            r -> num(r, "S2", store, rate, "diskSync", "maxMs")));
       }
     }
     for (int fan : new int[] {10, 100}) {
@@ -142,6 +144,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
           r -> num(r, "S5", v, "cpuCoresUsed")));
       m.add(new Metric("s5." + v + ".late", g, what + ": sends the load generator made late", "",
           r -> num(r, "S5", v, "lateSends")));
+      m.add(new Metric("s5." + v + ".diskMax", g, what + ": longest disk sync (canary)", "ms",
+          r -> num(r, "S5", v, "diskSync", "maxMs")));
     }
     String g6 = "S6 two processes (postgres)";
     m.add(new Metric("s6.rate", g6, "two processes: deliveries/s", "/s",

@@ -26,6 +26,7 @@ public final class Context implements AutoCloseable {
   public final SinkProcess sink;
   public final String userAgent;
   private Postgres pg;
+  private DiskCanary disk;
   private int heralds;
 
   public Context(Mode mode, Path jar, Path runDir, String secret, String heraldVersion) throws IOException {
@@ -45,6 +46,14 @@ public final class Context implements AutoCloseable {
       pg = new Postgres(runDir.resolve("pg"));
     }
     return pg;
+  }
+
+  /** The disk canary, started by the first window that asks (after the baselines, so it does not touch them). */
+  synchronized DiskCanary disk() throws IOException {
+    if (disk == null) {
+      disk = new DiskCanary(runDir);
+    }
+    return disk;
   }
 
   public boolean pgStarted() {
@@ -136,6 +145,9 @@ public final class Context implements AutoCloseable {
 
   @Override
   public void close() {
+    if (disk != null) {
+      disk.close();
+    }
     sink.close();
     if (pg != null) {
       try {

@@ -61,12 +61,14 @@ final class Measure {
       }
       SyscallCounter sys = o.syscallPid() > 0 ? SyscallCounter.start(o.syscallPid(), seconds,
           ctx.runDir.resolve("logs/perf-" + System.nanoTime() + ".txt")) : null;
+      DiskCanary disk = ctx.disk();
       Snapshot a = Snapshot.take(ctx.sink, cpu, pg, o.database(), load);
       Map<String, Object> m;
       try (RssSampler rss = o.memoryPid() > 0 ? new RssSampler(o.memoryPid(), seconds + 10) : null) {
         Context.sleep(seconds);
         Snapshot b = Snapshot.take(ctx.sink, cpu, pg, o.database(), load);
         m = a.until(b);
+        m.put("diskSync", disk.between(a.nanos(), b.nanos()));
         m.put("ingestLatencyMs", latency(load.ingestInterval()));
         if (o.memoryPid() > 0) {
           Jcmd.Heap heap = Jcmd.heap(o.memoryPid());
@@ -151,12 +153,14 @@ final class Measure {
       ctx.sink.resetLatency(System.nanoTime());
       Postgres pg = database == null ? null : ctx.pg();
       long late0 = load.late();
+      DiskCanary disk = ctx.disk();
       Snapshot a = Snapshot.take(ctx.sink, cpu, pg, database, load);
       Context.sleep(seconds);
       Snapshot b = Snapshot.take(ctx.sink, cpu, pg, database, load);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("targetRate", Snapshot.round(rate, 1));
       m.putAll(a.until(b));
+      m.put("diskSync", disk.between(a.nanos(), b.nanos()));
       m.put("ingestLatencyMs", latency(load.ingestInterval()));
       m.put("lateSends", load.late() - late0);
       problems(m, load);
