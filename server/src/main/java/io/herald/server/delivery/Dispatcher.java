@@ -518,7 +518,7 @@ public final class Dispatcher implements AutoCloseable {
     boolean gone = result instanceof AttemptResult.Gone;
     if (!gone && task.subject() == null) {
       var outcome = new DeliveryRepository.Completion(task, attempt, finalStatus, nextAt, now);
-      write(task, lane, () -> db.writes().submitInBackground(outcomes, outcome), 0);
+      write(task, lane, () -> db.writes().submitLazily(outcomes, outcome), 0);
     } else {
       write(task, lane, h -> {
         boolean ours = DeliveryRepository.complete(h, task, claimToken, attempt, finalStatus, nextAt, now);
