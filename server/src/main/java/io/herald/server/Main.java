@@ -57,6 +57,7 @@ public final class Main implements Callable<Integer> {
       String where = config.embeddedStore() ? "embedded store in " + config.dataDir().toAbsolutePath().normalize() : "PostgreSQL";
       System.out.println("Herald " + Version.VALUE + " listening on http://" + displayHost(config.host()) + ":"
           + server.port() + " (" + where + ")");
+      IdleMemory.release();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         server.close();
