@@ -76,14 +76,7 @@ final class Measure {
           m.put("heapUsedMB", mb(heap.used()));
           m.put("heapCommittedMB", mb(heap.committed()));
         }
-        if (sys != null) {
-          Map<String, Long> calls = sys.counts();
-          double deliveries = Metric.num(m, "deliveries");
-          long syncs = calls.getOrDefault("fsync", 0L) + calls.getOrDefault("fdatasync", 0L);
-          m.put("syscalls", calls);
-          m.put("fsyncsPerDelivery", Snapshot.round(syncs / deliveries, 4));
-          m.put("pwritesPerDelivery", Snapshot.round(calls.getOrDefault("pwrite64", 0L) / deliveries, 2));
-        }
+        syscalls(m, sys);
         if (o.onEnd() != null) {
           o.onEnd().run();
         }
@@ -142,9 +135,13 @@ final class Measure {
     return m;
   }
 
-  /** Open loop at {@code rate} messages/s: warm-up, then a measured window; the load ends with the window. */
+  /**
+   * Open loop at {@code rate} messages/s: warm-up, then a measured window; the load ends with the window. With a
+   * {@code syscallPid} (0: none), that process's syncs and writes are counted over the window: on the embedded store
+   * every commit is one fdatasync, so syncs per delivery are its commits per delivery at that rate.
+   */
   static Map<String, Object> openLoop(Context ctx, Load load, double rate, Map<String, LongSupplier> cpu,
-      String database, double seconds, Set<Integer> excludeFromLatency) throws IOException {
+      String database, double seconds, Set<Integer> excludeFromLatency, long syscallPid) throws IOException {
     double ramp = ctx.mode.rampSeconds();
     Load.Phase phase = load.start(Load.Spec.open(ctx.mode.openLoopConnections(), rate, ramp + seconds + 0.2));
     try {
@@ -154,12 +151,15 @@ final class Measure {
       Postgres pg = database == null ? null : ctx.pg();
       long late0 = load.late();
       DiskCanary disk = ctx.disk();
+      SyscallCounter sys = syscallPid > 0 ? SyscallCounter.start(syscallPid, seconds,
+          ctx.runDir.resolve("logs/perf-" + System.nanoTime() + ".txt")) : null;
       Snapshot a = Snapshot.take(ctx.sink, cpu, pg, database, load);
       Context.sleep(seconds);
       Snapshot b = Snapshot.take(ctx.sink, cpu, pg, database, load);
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("targetRate", Snapshot.round(rate, 1));
       m.putAll(a.until(b));
+      syscalls(m, sys);
       m.put("diskSync", disk.between(a.nanos(), b.nanos()));
       m.put("ingestLatencyMs", latency(load.ingestInterval()));
       m.put("lateSends", load.late() - late0);
@@ -172,6 +172,19 @@ final class Measure {
       phase.stop();
       phase.await();
     }
+  }
+
+  /** Adds {@code sys}'s counts, and syncs and writes per delivery, to window {@code m}; nothing when null. */
+  private static void syscalls(Map<String, Object> m, SyscallCounter sys) throws IOException {
+    if (sys == null) {
+      return;
+    }
+    Map<String, Long> calls = sys.counts();
+    double deliveries = Metric.num(m, "deliveries");
+    long syncs = calls.getOrDefault("fsync", 0L) + calls.getOrDefault("fdatasync", 0L);
+    m.put("syscalls", calls);
+    m.put("fsyncsPerDelivery", Snapshot.round(syncs / deliveries, 4));
+    m.put("pwritesPerDelivery", Snapshot.round(calls.getOrDefault("pwrite64", 0L) / deliveries, 2));
   }
 
   /** Waits (bounded) until the sink has every accepted delivery, so the next phase starts from an empty queue. */

@@ -42,9 +42,9 @@ public final class S5Isolation {
       // 0.2-0.6 of a core during the window (0.15 still after 20 s of a failing endpoint), and the healthy tenants'
       // commits waited for them.
       Map<String, Object> warmUp = JitWarmUp.run(ctx, "S5", h.pid(),
-          () -> Measure.openLoop(ctx, load, rate, cpu, null, JitWarmUp.STEP_SECONDS, Set.of(BAD)));
+          () -> Measure.openLoop(ctx, load, rate, cpu, null, JitWarmUp.STEP_SECONDS, Set.of(BAD), 0));
       Map<String, Object> m = Measure.withThreadCores(h.pid(),
-          () -> Measure.openLoop(ctx, load, rate, cpu, null, ctx.mode.s5Seconds(), Set.of(BAD)));
+          () -> Measure.openLoop(ctx, load, rate, cpu, null, ctx.mode.s5Seconds(), Set.of(BAD), h.pid()));
       m.put("warmUp", warmUp);
       m.put("variant", variant);
       m.put("badEndpointLatencyMs", Measure.latency(ctx.sink.latency("", BAD)));
