@@ -52,7 +52,8 @@ final class Methods {
         backend (S2's p99 on PostgreSQL 52-53 ms with it on, 10-21 ms off); a long-running server reuses its
         segments.
       - **Commits per delivery.** Embedded: `perf stat` on the syscall tracepoints counts Herald's fsync and
-        fdatasync calls during the S1 window (in the kernel; nothing stops the process). Each SQLite commit syncs
+        fdatasync calls during the S1 window (in the kernel; nothing stops the process), and the same in S2's and
+        S5's windows, where they show how many commits a delivery costs below saturation. Each SQLite commit syncs
         the WAL once; checkpoints also sync the database file. The full mode adds a pass under
         `strace -f --seccomp-bpf -e trace=fsync,fdatasync -y`, which names the file of each sync, and scales the perf
         count by the WAL's share (strace itself slows Herald down several times, so only the share is used; an

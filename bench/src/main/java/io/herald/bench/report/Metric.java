@@ -109,6 +109,10 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
             r -> num(r, "S2", store, rate, "lateSends")));
         m.add(new Metric(k + ".diskMax", g2, "longest disk sync (canary) at " + at, "ms",
             r -> num(r, "S2", store, rate, "diskSync", "maxMs")));
+        if (store.equals("embedded")) {
+          m.add(new Metric(k + ".fsyncs", g2, "Herald's fsync + fdatasync calls per delivery at " + at + " (perf)", "",
+              r -> num(r, "S2", store, rate, "fsyncsPerDelivery")));
+        }
       }
     }
     for (int fan : new int[] {10, 100}) {
@@ -146,6 +150,8 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
           r -> num(r, "S5", v, "lateSends")));
       m.add(new Metric("s5." + v + ".diskMax", g, what + ": longest disk sync (canary)", "ms",
           r -> num(r, "S5", v, "diskSync", "maxMs")));
+      m.add(new Metric("s5." + v + ".fsyncs", g, what + ": Herald's fsync + fdatasync calls per delivery (perf)", "",
+          r -> num(r, "S5", v, "fsyncsPerDelivery")));
     }
     String g6 = "S6 two processes (postgres)";
     m.add(new Metric("s6.rate", g6, "two processes: deliveries/s", "/s",
