@@ -71,6 +71,53 @@ class EndpointIsolationTest {
   }
 
   /**
+   * Endpoints of different tenants often share a receiver host (an integration platform's hooks host, say). Nine
+   * endpoints there that hold each request for 5 s, 32 at a time each (the default), keep 288 requests open on one
+   * host, more than the 256 connections per host the HTTP client is configured with; another endpoint on that host
+   * must still get its deliveries at once. What limits requests is Herald's own caps (per endpoint, and in memory
+   * overall), never a pool shared by every endpoint of a host: there, the nine would hold every connection and the
+   * tenth endpoint's requests would queue behind theirs until the first answers came, 5 s later.
+   */
+  @Test
+  void slow_endpoints_on_a_shared_host_do_not_take_every_connection_to_it() {
+    herald = TestServer.start(storeSettings(), Map.of("HERALD_RETRY_SCHEDULE", ""));
+    int slow = 9;
+    int each = 32;
+    for (int e = 0; e < slow; e++) {
+      appWithEndpoint("hold" + e);
+      receiver.on("/hold" + e).delay(Duration.ofSeconds(5)).respond(200);
+    }
+    appWithEndpoint("quick");
+    for (int i = 0; i < each; i++) {
+      for (int e = 0; e < slow; e++) {
+        send("hold" + e, "h" + e + "-" + i);
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+    while (receiver.requests().size() < slow * each && System.nanoTime() < deadline) {
+      sleep(5);
+    }
+    assertThat(receiver.requests()).as("every slow endpoint's 32 requests are open on the shared host")
+        .hasSize(slow * each);
+
+    long start = System.nanoTime();
+    for (int i = 0; i < 5; i++) {
+      send("quick", "q-" + i);
+    }
+    awaitTo("/quick", 5, Duration.ofSeconds(10));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the quick endpoint's deliveries, while 288 are held")
+        .isLessThan(Duration.ofSeconds(2));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
    * A backlog left in the table is claimed lane by lane as the lane drains (a refill of that endpoint's rows), not by
    * the poller's periodic look over the whole queue: with that look 60 s apart (the longest
    * setting), 200 messages through a lane of 8 still go out at once, each exactly once.
