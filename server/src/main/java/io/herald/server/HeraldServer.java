@@ -80,7 +80,7 @@ public final class HeraldServer implements AutoCloseable {
       // too, and a short expiry bounds how stale this one's view gets.
       EndpointCache endpointCache = new EndpointCache(endpoints, clock, config.embeddedStore() ? 60_000 : 1_000);
       HttpSender sender = new HttpSender(config.addressPolicy(), config.connectTimeout(), config.deliveryTimeout(),
-          config.responseBodyLimitBytes(), "Herald/" + Version.VALUE, clock);
+          config.responseBodyLimitBytes(), "Herald/" + Version.VALUE, clock, config.maxInFlight());
       Dispatcher dispatcher = new Dispatcher(db, deliveries, endpointCache, sender,
           new RetryPolicy(config.retrySchedule(), () -> ThreadLocalRandom.current().nextDouble()), clock,
           new Dispatcher.Settings(config.headerStyle(), config.deliveryTimeout(), config.lease(),

@@ -43,8 +43,12 @@ public final class HttpSender implements AutoCloseable {
   private final int bodyLimit;
   private final Clock clock;
 
+  /**
+   * @param maxConnectionsPerHost connections the client may open to one host (scheme, host and port); pass the most
+   *     requests Herald can have in flight at once, so that this is never what makes a request wait
+   */
   public HttpSender(AddressPolicy policy, Duration connectTimeout, Duration timeout, int bodyLimit, String userAgent,
-      Clock clock) {
+      Clock clock, int maxConnectionsPerHost) {
     this.timeout = timeout;
     this.bodyLimit = bodyLimit;
     this.clock = clock;
@@ -60,7 +64,10 @@ public final class HttpSender implements AutoCloseable {
     client.setHttpCookieStore(new HttpCookieStore.Empty());
     client.setConnectTimeout(connectTimeout.toMillis());
     client.setIdleTimeout(60_000);
-    client.setMaxConnectionsPerDestination(256);
+    // One pool per host serves every endpoint on that host, of every tenant. Herald already caps requests per endpoint
+    // and in memory; a smaller pool here would add a cap per host that endpoints share: nine endpoints holding 32 slow
+    // requests each filled a pool of 256, and the host's other endpoints queued behind them (EndpointIsolationTest).
+    client.setMaxConnectionsPerDestination(maxConnectionsPerHost);
     client.setMaxRequestsQueuedPerDestination(1_000_000);
     // The listeners below only copy bytes and complete a future; the dispatcher's follow-up takes care not to block.
     client.getHttpClientTransport().setInvocationType(Invocable.InvocationType.NON_BLOCKING);

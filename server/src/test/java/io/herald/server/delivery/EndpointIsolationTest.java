@@ -72,20 +72,20 @@ class EndpointIsolationTest {
 
   /**
    * Endpoints of different tenants often share a receiver host (an integration platform's hooks host, say). Nine
-   * endpoints there that hold each request for 5 s, 32 at a time each (the default), keep 288 requests open on one
-   * host, more than the 256 connections per host the HTTP client is configured with; another endpoint on that host
-   * must still get its deliveries at once. What limits requests is Herald's own caps (per endpoint, and in memory
-   * overall), never a pool shared by every endpoint of a host: there, the nine would hold every connection and the
-   * tenth endpoint's requests would queue behind theirs until the first answers came, 5 s later.
+   * endpoints there that hold each request for 8 s, 32 at a time each (the default), want 288 requests open on one
+   * host; another endpoint on that host must still get its deliveries at once. When the HTTP client kept one pool of
+   * 256 connections per host, the nine held all of them, their last 32 requests queued in the pool, and the tenth
+   * endpoint's requests queued behind those until the first answers came, 8 s later.
    */
   @Test
   void slow_endpoints_on_a_shared_host_do_not_take_every_connection_to_it() {
-    herald = TestServer.start(storeSettings(), Map.of("HERALD_RETRY_SCHEDULE", ""));
+    herald = TestServer.start(storeSettings(), Map.of("HERALD_RETRY_SCHEDULE", "",
+        "HERALD_DELIVERY_TIMEOUT_SECONDS", "15", "HERALD_LEASE_SECONDS", "30")); // 2 s would end the held requests
     int slow = 9;
     int each = 32;
     for (int e = 0; e < slow; e++) {
       appWithEndpoint("hold" + e);
-      receiver.on("/hold" + e).delay(Duration.ofSeconds(5)).respond(200);
+      receiver.on("/hold" + e).delay(Duration.ofSeconds(8)).respond(200);
     }
     appWithEndpoint("quick");
     for (int i = 0; i < each; i++) {
@@ -93,20 +93,22 @@ class EndpointIsolationTest {
         send("hold" + e, "h" + e + "-" + i);
       }
     }
-    long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-    while (receiver.requests().size() < slow * each && System.nanoTime() < deadline) {
+    int pool = 256; // the connections per host the client used to share among all of a host's endpoints
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (receiver.requests().size() < pool && System.nanoTime() < deadline) {
       sleep(5);
     }
-    assertThat(receiver.requests()).as("every slow endpoint's 32 requests are open on the shared host")
-        .hasSize(slow * each);
+    assertThat(receiver.requests()).as("the slow endpoints' requests are open on the shared host").hasSizeGreaterThanOrEqualTo(pool);
 
     long start = System.nanoTime();
     for (int i = 0; i < 5; i++) {
       send("quick", "q-" + i);
     }
-    awaitTo("/quick", 5, Duration.ofSeconds(10));
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the quick endpoint's deliveries, while 288 are held")
-        .isLessThan(Duration.ofSeconds(2));
+    awaitTo("/quick", 5, Duration.ofSeconds(15));
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the quick endpoint's deliveries, while the slow "
+        + "endpoints' requests are held").isLessThan(Duration.ofSeconds(3));
+    assertThat(receiver.requests().size() - 5).as("every slow request open at once, none waiting for a connection")
+        .isEqualTo(slow * each);
   }
 
   private static void sleep(long ms) {

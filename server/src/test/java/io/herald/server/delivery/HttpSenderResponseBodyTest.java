@@ -42,7 +42,7 @@ class HttpSenderResponseBodyTest {
     });
     server.start();
     sender = new HttpSender(AddressPolicy.parse("127.0.0.0/8"), Duration.ofSeconds(2), Duration.ofSeconds(5), CAP,
-        "test", Clock.systemUTC());
+        "test", Clock.systemUTC(), 16);
   }
 
   @AfterEach
