@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jdbi.v3.core.Handle;
@@ -86,7 +87,7 @@ public final class WriteQueue implements AutoCloseable {
   private final AtomicInteger expected = new AtomicInteger();
   private final long lingerNanos;
   private final long gatherNanos;
-  private final java.util.concurrent.atomic.LongAdder commits = new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder commits = new LongAdder();
 
   /** A write about to be submitted, announced by {@link #expect()}; closing it (again) is harmless. */
   public final class Expected implements AutoCloseable {

@@ -94,11 +94,8 @@ class EndpointIsolationTest {
       }
     }
     int pool = 256; // the connections per host the client used to share among all of a host's endpoints
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (receiver.requests().size() < pool && System.nanoTime() < deadline) {
-      sleep(5);
-    }
-    assertThat(receiver.requests()).as("the slow endpoints' requests are open on the shared host").hasSizeGreaterThanOrEqualTo(pool);
+    assertThat(receiver.awaitCount(pool, Duration.ofSeconds(5)))
+        .as("the slow endpoints' requests are open on the shared host").hasSizeGreaterThanOrEqualTo(pool);
 
     long start = System.nanoTime();
     for (int i = 0; i < 5; i++) {
@@ -109,14 +106,6 @@ class EndpointIsolationTest {
         + "endpoints' requests are held").isLessThan(Duration.ofSeconds(3));
     assertThat(receiver.requests().size() - 5).as("every slow request open at once, none waiting for a connection")
         .isEqualTo(slow * each);
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
   }
 
   /**
