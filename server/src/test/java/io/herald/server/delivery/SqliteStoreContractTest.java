@@ -2,21 +2,18 @@ package io.herald.server.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SqliteStoreContractTest extends StoreContract {
+  @TempDir Path dir;
+
   @Override
   Map<String, String> store() {
-    try {
-      return Map.of("HERALD_DATA_DIR", Files.createTempDirectory("herald-contract-").toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Map.of("HERALD_DATA_DIR", dir.toString());
   }
 
   /**

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three Herald processes on one PostgreSQL, messages ingested through all three, one killed with SIGKILL mid-run:
@@ -37,6 +38,7 @@ class MultiNodeProcessIT {
   static final int LEASE_SECONDS = 5;
 
   final List<HeraldProcess> nodes = new ArrayList<>();
+  @TempDir Path dataDirs;
   final ScriptedReceiver receiver = ScriptedReceiver.start();
   final ExecutorService posters = Executors.newFixedThreadPool(6);
 
@@ -57,7 +59,7 @@ class MultiNodeProcessIT {
     settings.put("HERALD_MAX_IN_FLIGHT_PER_ENDPOINT", "2");
     Path logs = HeraldProcess.jar().getParent().resolve("herald-process-logs");
     for (int i = 0; i < 3; i++) {
-      Path dataDir = Files.createTempDirectory("herald-node-");
+      Path dataDir = Files.createDirectories(dataDirs.resolve("node-" + i));
       nodes.add(HeraldProcess.start(HeraldProcess.env(dataDir, settings), logs.resolve("MultiNode-" + i + ".log")));
     }
     HeraldProcess first = nodes.get(0);

@@ -8,12 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The durability settings the embedded store's promises rest on. */
 class EmbeddedStoreTest {
+  @TempDir Path dir;
+
   @Test
   void commits_are_fsynced_to_a_write_ahead_log_with_foreign_keys_enforced() throws Exception {
-    Path dir = Files.createTempDirectory("herald-store-");
     try (Database db = Database.open(ConfigLoader.load(Map.of("HERALD_DATA_DIR", dir.toString())))) {
       assertThat(pragma(db, "journal_mode")).isEqualTo("wal");
       assertThat(pragma(db, "synchronous")).isEqualTo("2"); // FULL: the WAL is fsync'd at every commit
@@ -24,7 +26,6 @@ class EmbeddedStoreTest {
   /** The writer's statement journals stay in memory, not in files it creates and unlinks in /var/tmp. */
   @Test
   void the_writer_keeps_temporary_data_in_memory() throws Exception {
-    Path dir = Files.createTempDirectory("herald-store-");
     try (Database db = Database.open(ConfigLoader.load(Map.of("HERALD_DATA_DIR", dir.toString())))) {
       assertThat(pragma(db, "temp_store")).isEqualTo("2"); // MEMORY
     }
@@ -32,7 +33,6 @@ class EmbeddedStoreTest {
 
   @Test
   void a_second_process_cannot_open_the_same_data_directory() throws Exception {
-    Path dir = Files.createTempDirectory("herald-store-");
     var config = ConfigLoader.load(Map.of("HERALD_DATA_DIR", dir.toString()));
     try (Database first = Database.open(config)) {
       assertThatThrownBy(() -> Database.open(config))
@@ -44,7 +44,6 @@ class EmbeddedStoreTest {
 
   @Test
   void the_log_stays_bounded_under_continuous_writes() throws Exception {
-    Path dir = Files.createTempDirectory("herald-store-");
     try (Database db = Database.open(ConfigLoader.load(Map.of("HERALD_DATA_DIR", dir.toString())))) {
       byte[] payload = new byte[6_000];
       for (int i = 0; i < 3_000; i++) {

@@ -8,7 +8,6 @@ import io.herald.server.testing.TestServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -17,10 +16,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** PostgreSQL restarts under a running Herald: clean 503s meanwhile, reconnection by itself, nothing lost. */
 class PostgresRestartTest {
-  Path pgData;
+  @TempDir Path pgData;
   int pgPort;
   EmbeddedPostgres pg;
   TestServer herald;
@@ -48,7 +48,6 @@ class PostgresRestartTest {
 
   @Test
   void herald_reconnects_after_a_database_restart_and_loses_nothing() throws Exception {
-    pgData = Files.createTempDirectory("herald-pg-");
     try (ServerSocket s = new ServerSocket(0)) {
       pgPort = s.getLocalPort();
     }

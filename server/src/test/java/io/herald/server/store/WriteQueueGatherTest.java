@@ -2,7 +2,6 @@ package io.herald.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lazy writes wait for company: alone they commit after the gather time, a request's write takes them into its own
@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
  * assertions hold on a loaded machine; production waits 2 ms.
  */
 class WriteQueueGatherTest {
+  @TempDir Path dir;
   WriteQueue writes;
 
   private void open(Duration gather) throws Exception {
-    Path dir = Files.createTempDirectory("herald-gather-");
     writes = new WriteQueue(Jdbi.create("jdbc:sqlite:" + dir.resolve("t.db")), 1, Duration.ofMillis(1), gather);
     writes.execute(h -> h.execute("CREATE TABLE t (name TEXT)"));
   }

@@ -3,7 +3,6 @@ package io.herald.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,12 +16,14 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writes of one {@link GroupOp} that share a commit reach it in one call, each caller gets its own item's result,
  * and an item that fails fails alone, as any write does.
  */
 class WriteQueueGroupTest {
+  @TempDir Path dir;
   WriteQueue writes;
   /** Every call of the group under test, with the items it got. */
   final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
@@ -38,7 +39,6 @@ class WriteQueueGroupTest {
 
   @BeforeEach
   void open() throws Exception {
-    Path dir = Files.createTempDirectory("herald-group-");
     writes = new WriteQueue(Jdbi.create("jdbc:sqlite:" + dir.resolve("t.db")), 1, Duration.ofMillis(1));
     writes.execute(h -> h.execute("CREATE TABLE t (name TEXT NOT NULL CHECK (name <> 'bad'))"));
   }

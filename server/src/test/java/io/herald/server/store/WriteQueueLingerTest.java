@@ -2,7 +2,6 @@ package io.herald.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -12,17 +11,18 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The group commit waits for announced writes, and only for them. A long linger (200 ms here, 1 ms in production)
  * keeps the timing margins wide on a loaded machine.
  */
 class WriteQueueLingerTest {
+  @TempDir Path dir;
   WriteQueue writes;
 
   @BeforeEach
   void open() throws Exception {
-    Path dir = Files.createTempDirectory("herald-linger-");
     writes = new WriteQueue(Jdbi.create("jdbc:sqlite:" + dir.resolve("t.db")), 1, Duration.ofMillis(200));
     writes.execute(h -> null); // the first write opens the connection (and loads SQLite): keep it out of the timings
   }

@@ -2,7 +2,6 @@ package io.herald.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A write somebody waits for does not queue behind background writes: it goes into the next batch first, and a
@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
  * request by one bounded batch at most. Everything still commits.
  */
 class WriteQueuePriorityTest {
+  @TempDir Path dir;
   WriteQueue writes;
 
   @BeforeEach
   void open() throws Exception {
-    Path dir = Files.createTempDirectory("herald-priority-");
     writes = new WriteQueue(Jdbi.create("jdbc:sqlite:" + dir.resolve("t.db")), 1, Duration.ofMillis(1));
     writes.execute(h -> h.execute("CREATE TABLE t (name TEXT)"));
   }
