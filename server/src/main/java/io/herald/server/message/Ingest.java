@@ -12,7 +12,6 @@ import io.herald.server.eventtype.EventTypeRepository;
 import io.herald.server.store.Database;
 import io.herald.server.store.GroupOp;
 import io.herald.server.store.Ids;
-import io.herald.server.store.WriteQueue;
 import io.herald.server.subject.Subject;
 import io.herald.server.subject.SubjectRepository;
 import java.time.Clock;
@@ -74,23 +73,14 @@ public final class Ingest {
     }
   }
 
-  /** Announces an {@link #accept} to come, so that a busy group commit waits for it ({@link WriteQueue#expect}). */
-  public WriteQueue.Expected expectWrite() {
-    return db.writes().expect();
-  }
-
-  /**
-   * Stores the message for {@code appId} and fans it out; a reused eventId or an ended subject is a 409. Closes
-   * {@code expected} (from {@link #expectWrite}) as the write is submitted.
-   */
-  public Message accept(String appId, MessageIn in, WriteQueue.Expected expected) {
+  /** Stores the message for {@code appId} and fans it out; a reused eventId or an ended subject is a 409. */
+  public Message accept(String appId, MessageIn in) {
     long now = clock.millis();
     Message msg = new Message(Ids.next("msg", now), appId, in.eventId(), in.eventType(), in.channels(), in.payload(),
         now, in.subject(), null, in.user(), in.labels(), in.metadata());
     long lease = dispatcher.leaseUntil(now);
     Outcome outcome;
     try {
-      expected.close();
       outcome = msg.eventId() == null && msg.subject() == null
           ? db.writes().execute(plain, new Plain(msg, lease))
           : db.writes().execute(h -> write(h, msg, lease, now));

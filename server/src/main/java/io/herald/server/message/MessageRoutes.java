@@ -46,14 +46,9 @@ public final class MessageRoutes {
    * ({@code MessagePostHandler}) both call it.
    */
   public MessageOut accept(String appKey, byte[] body, boolean withContent) {
-    Message msg;
-    // From here to the write the request only computes: let the group commit wait for it when it is busy.
-    try (var expected = ingest.expectWrite()) {
-      MessageIn in = MessageIn.parse(body);
-      Application app = apps.find(appKey).orElseGet(() -> createInline(appKey, in));
-      msg = ingest.accept(app.id(), in, expected);
-    }
-    return MessageOut.of(msg, withContent);
+    MessageIn in = MessageIn.parse(body);
+    Application app = apps.find(appKey).orElseGet(() -> createInline(appKey, in));
+    return MessageOut.of(ingest.accept(app.id(), in), withContent);
   }
 
   /**

@@ -23,7 +23,7 @@ class WriteQueueGatherTest {
   WriteQueue writes;
 
   private void open(Duration gather) throws Exception {
-    writes = new WriteQueue(Jdbi.create("jdbc:sqlite:" + dir.resolve("t.db")), 1, Duration.ofMillis(1), gather);
+    writes = new WriteQueue(Jdbi.create("jdbc:sqlite:" + dir.resolve("t.db")), 1, gather);
     writes.execute(h -> h.execute("CREATE TABLE t (name TEXT)"));
   }
 

@@ -3,7 +3,6 @@ package io.herald.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,7 +26,7 @@ class WriteQueuePriorityTest {
 
   @BeforeEach
   void open() throws Exception {
-    writes = new WriteQueue(Jdbi.create("jdbc:sqlite:" + dir.resolve("t.db")), 1, Duration.ofMillis(1));
+    writes = new WriteQueue(Jdbi.create("jdbc:sqlite:" + dir.resolve("t.db")), 1);
     writes.execute(h -> h.execute("CREATE TABLE t (name TEXT)"));
   }
 
