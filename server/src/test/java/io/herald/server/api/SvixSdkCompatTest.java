@@ -129,10 +129,14 @@ class SvixSdkCompatTest {
       heraldSigned.addObject().put("id", id).put("timestamp", now).put("body", body).put("signature", signature);
     }
     Path input = Files.createTempFile("herald-interop-", ".json");
-    Files.writeString(input, Json.text(Json.MAPPER.createObjectNode().put("secret", secret.reveal()).put("count", 200)
-        .set("herald", heraldSigned)));
-
-    Run run = exec(List.of(node.toString(), "webhook-interop.mjs", input.toString()), Map.of(), SCRIPT_TIMEOUT);
+    Run run;
+    try {
+      Files.writeString(input, Json.text(Json.MAPPER.createObjectNode().put("secret", secret.reveal())
+          .put("count", 200).set("herald", heraldSigned)));
+      run = exec(List.of(node.toString(), "webhook-interop.mjs", input.toString()), Map.of(), SCRIPT_TIMEOUT);
+    } finally {
+      Files.deleteIfExists(input); // it holds the test's signing secret
+    }
     assertThat(run.exitCode()).as(run.output()).isZero();
     JsonNode result = Json.tree(run.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow());
     assertThat(result.path("failures")).as("svix failed to verify Herald's signatures").isEmpty();
