@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * driven by requests). Measured again once outcomes rode along lazily and ingest had its own fast path (bench S1 and
  * S2, six alternating pairs), the wait saved no commits (0.060-0.112 commits per delivery on PostgreSQL with it,
  * 0.065-0.076 without; the same on the embedded store), and without it S1 on PostgreSQL ran 16-93% faster in every
- * pair: requests arriving during a commit already make the next batch.
+ * pair: requests arriving during a commit already make the next batch. The one place it still paid is several
+ * processes on one PostgreSQL, each with a share of the producers: two of them delivered 9-16% less without it
+ * (bench S6, two pairs; docs/performance.md).
  *
  * <p>Writes somebody waits for (an API request: ingest, management calls) go first. Background writes (an attempt's
  * outcome, submitted with {@link #submitInBackground}) fill the rest of a batch, at most {@link #MAX_BACKGROUND} per
