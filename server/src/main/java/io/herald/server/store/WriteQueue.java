@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * them in one transaction and commits once, so one fsync covers every request that arrived meanwhile. A caller's
  * future completes only after the commit is durable, which is what lets the API answer "accepted" honestly.
  *
- * <p>Why batching matters on this hardware: one fdatasync costs ~0.13 ms, so a sync per request caps ingest at a few
- * thousand per second, while a hundred records per sync reach hundreds of thousands.
+ * <p>Why batching matters on this hardware: one sync (SQLite calls fsync here) costs ~0.13 ms, so a sync per request
+ * caps ingest at a few thousand per second, while a hundred records per sync reach hundreds of thousands.
  *
  * <p>A writer commits what is waiting as soon as it is free; it does not hold a batch open for writes it expects. An
  * earlier version waited up to 1 ms while requests were still being parsed (PostgreSQL's {@code commit_delay},
@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lazy writes ({@link #submitLazily}: an outcome with nothing waiting on its commit) may wait up to {@link #GATHER}
  * for another write to share their commit. Below saturation each commit costs the same whether it carries one write or
- * twenty (its log frames, one fdatasync, and on this class of VM a virtio notification per I/O), so an outcome committed
+ * twenty (its log frames, one sync, and on this class of VM a virtio notification per I/O), so an outcome committed
  * alone doubles the commits of a delivery: at 1,000 deliveries/s the writer spent 370 µs of CPU per delivery, 31% of it
- * in fdatasync and 18% in write syscalls (async-profiler, bench S2). Waiting costs the ingest path nothing: a request's
+ * in the sync and 18% in write syscalls (async-profiler, bench S2). Waiting costs the ingest path nothing: a request's
  * write ends the wait at once, and the writer, instead of being busy with an outcome-only commit, is free for it.
  *
  * <p>If any operation in a batch throws, the whole transaction is rolled back and each operation is retried alone, so

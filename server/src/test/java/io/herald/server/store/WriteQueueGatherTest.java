@@ -61,6 +61,17 @@ class WriteQueueGatherTest {
     assertThat(rows()).isEqualTo(2);
   }
 
+  /** Only lazy writes wait: a request's write, or a background one, alone commits at once (no linger either). */
+  @Test
+  void other_writes_alone_commit_at_once() throws Exception {
+    open(Duration.ofSeconds(30));
+    long start = System.nanoTime();
+    writes.execute(h -> h.execute("INSERT INTO t VALUES ('request')"));
+    writes.submitInBackground(insert, "background").get(5, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(300));
+    assertThat(rows()).isEqualTo(2);
+  }
+
   @Test
   void alone_a_lazy_write_commits_after_the_gather_time() throws Exception {
     open(Duration.ofMillis(300));
