@@ -372,11 +372,25 @@ public final class Dispatcher implements AutoCloseable {
     @Override
     public boolean test(String endpointId) {
       int room = left.computeIfAbsent(endpointId, this::roomIn);
+      if (room == 0) {
+        // The lane fills with this claim and its endpoint has more due rows: marked spilled, the lane is refilled
+        // from them as it drains. Unmarked, they waited for the next look, up to the poll interval later (a
+        // recovery's first chunk went out, then nothing for 0.9 s of S4's drain).
+        spill(endpointId);
+        left.put(endpointId, -1);
+      }
       if (room <= 0) {
         return false;
       }
       left.put(endpointId, room - 1);
       return true;
+    }
+
+    private void spill(String endpointId) {
+      Lane lane = lanes.computeIfAbsent(endpointId, Lane::new);
+      synchronized (lane) {
+        lane.spilled = true;
+      }
     }
 
     private int roomIn(String endpointId) {

@@ -132,6 +132,36 @@ class EndpointIsolationTest {
   }
 
   /**
+   * A look that fills a lane and leaves some of its endpoint's due rows in the table marks the lane, so it is refilled
+   * from them as it drains. Unmarked, the rest of a recovery waited for the next look: here the poll interval, 60 s.
+   */
+  @Test
+  void a_lane_a_look_fills_is_refilled_from_the_rows_it_left() {
+    herald = TestServer.start(storeSettings(), Map.of(
+        "HERALD_MAX_IN_FLIGHT_PER_ENDPOINT", "2", // a lane of 8
+        "HERALD_RETRY_SCHEDULE", "",
+        "HERALD_POLL_INTERVAL_MS", "60000"));
+    appWithEndpoint("down");
+    receiver.on("/down").respond(503);
+    int n = 40;
+    for (int i = 0; i < n; i++) {
+      send("down", "m-" + i);
+    }
+    awaitTo("/down", n, Duration.ofSeconds(20));
+    String ep = herald.get("/api/v1/app/down/endpoint").json().path("data").get(0).path("id").asText();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> herald.get(
+        "/api/v1/app/down/endpoint/" + ep + "/msg?status=1").json().path("data").isEmpty());
+
+    receiver.on("/down").delay(Duration.ofMillis(2)).respond(200);
+    TestServer.Reply recovered = herald.post("/api/v1/app/down/endpoint/" + ep + "/recover",
+        "{\"since\":\"" + java.time.Instant.now().minusSeconds(120) + "\"}");
+    assertThat(recovered.json().path("recovered").asInt()).as(recovered.toString()).isEqualTo(n);
+
+    List<ReceivedRequest> got = awaitTo("/down", 2 * n, Duration.ofSeconds(10));
+    assertThat(got.subList(n, 2 * n)).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates();
+  }
+
+  /**
    * Once an endpoint's rows wait in the table, fresh messages queue behind them instead of taking the lane's free
    * slots, also while a refill is on its way: with one attempt at a time, delivery order is acceptance order. When fresh ones went straight to the lane, the lane never
    * drained far enough for a refill while messages kept coming, and the table's rows went last (S1's p99 was 2 s).
