@@ -1,11 +1,13 @@
 package io.herald.server.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.herald.server.testing.ReceivedRequest;
 import io.herald.server.testing.ScriptedReceiver;
 import io.herald.server.testing.TestServer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -134,6 +136,8 @@ class EndpointIsolationTest {
   /**
    * A look that fills a lane and leaves some of its endpoint's due rows in the table marks the lane, so it is refilled
    * from them as it drains. Unmarked, the rest of a recovery waited for the next look: here the poll interval, 60 s.
+   * (On the embedded store a second look sometimes came first and marked the full lane, so without the mark this
+   * failed in one run of two there; on PostgreSQL it failed every time.)
    */
   @Test
   void a_lane_a_look_fills_is_refilled_from_the_rows_it_left() {
@@ -149,12 +153,12 @@ class EndpointIsolationTest {
     }
     awaitTo("/down", n, Duration.ofSeconds(20));
     String ep = herald.get("/api/v1/app/down/endpoint").json().path("data").get(0).path("id").asText();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> herald.get(
+    await().atMost(Duration.ofSeconds(10)).until(() -> herald.get(
         "/api/v1/app/down/endpoint/" + ep + "/msg?status=1").json().path("data").isEmpty());
 
     receiver.on("/down").delay(Duration.ofMillis(2)).respond(200);
     TestServer.Reply recovered = herald.post("/api/v1/app/down/endpoint/" + ep + "/recover",
-        "{\"since\":\"" + java.time.Instant.now().minusSeconds(120) + "\"}");
+        "{\"since\":\"" + Instant.now().minusSeconds(120) + "\"}");
     assertThat(recovered.json().path("recovered").asInt()).as(recovered.toString()).isEqualTo(n);
 
     List<ReceivedRequest> got = awaitTo("/down", 2 * n, Duration.ofSeconds(10));
