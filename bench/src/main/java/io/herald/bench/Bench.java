@@ -70,7 +70,9 @@ final class Bench {
       mode = mode.withWarmup(o.warmup()[0], o.warmup()[1]);
     }
     Set<String> sel = selection(o.only(), o.full());
-    if (sel.contains("S7") && mode.s7Seconds() <= 0) {
+    if (o.soakSeconds() > 0) {
+      mode = mode.withSoak(o.soakSeconds());
+    } else if (sel.contains("S7") && mode.s7Seconds() <= 0) {
       mode = mode.withSoak(120);
     }
     boolean pg = sel.contains("S1") || sel.contains("S2") || sel.contains("S6") || sel.contains("S7")

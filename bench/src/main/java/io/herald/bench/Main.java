@@ -16,7 +16,7 @@ public final class Main {
 
   /** Parsed command line. */
   record Options(boolean full, Set<String> only, int reps, double windowScale, double[] warmup, int[] s4,
-      boolean docs, Path root) {}
+      double soakSeconds, boolean docs, Path root) {}
 
   public static void main(String[] args) throws Exception {
     boolean full = false;
@@ -25,6 +25,7 @@ public final class Main {
     double windowScale = 1;
     double[] warmup = null;
     int[] s4 = null;
+    double soak = 0;
     boolean docs = true;
     Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
     for (int i = 0; i < args.length; i++) {
@@ -46,6 +47,7 @@ public final class Main {
           String[] mm = args[++i].split(",");
           s4 = new int[] {Integer.parseInt(mm[0]), mm.length > 1 ? Integer.parseInt(mm[1]) : 0};
         }
+        case "--soak" -> soak = Double.parseDouble(args[++i]);
         case "--no-docs" -> docs = false;
         case "--report" -> {
           // Writes docs/performance.md from a results file again (after the report changed), without running.
@@ -68,14 +70,14 @@ public final class Main {
         System.exit(64);
       }
     }
-    int status = Bench.run(new Options(full, only, reps, windowScale, warmup, s4, docs, root));
+    int status = Bench.run(new Options(full, only, reps, windowScale, warmup, s4, soak, docs, root));
     System.exit(status);
   }
 
   private static void usage() {
     System.out.println("""
         bench/run [--smoke | --full] [--only S1,S2,...] [--reps N] [--window-scale F] [--warm-up MIN,MAX] [--s4 N[,M]]
-            [--no-docs]
+            [--soak SECONDS] [--no-docs]
         bench/run --report bench/results/<id>.json
           --smoke   about two minutes of load, one repetition (the default)
           --full    three repetitions, long windows, S4 at 200k and 500k, the ten-minute S7 soak
@@ -85,6 +87,7 @@ public final class Main {
           --report  write docs/performance.md from that run's results again, without running anything
           --warm-up MIN,MAX  warm each Herald for MIN to MAX seconds until its rate is stable (smoke 15,30; full 45,120)
           --s4 N,M  S4's backlog: N messages in every repetition, M (optional) once more in the first
+          --soak SECONDS  S7's length (full 600; --only S7 in smoke mode 120)
           --no-docs write bench/results/<id>.json only, leave docs/performance.md alone""");
   }
 }

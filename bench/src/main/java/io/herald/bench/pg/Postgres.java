@@ -111,6 +111,26 @@ public final class Postgres implements AutoCloseable {
     }
   }
 
+  /**
+   * Herald's hot tables in {@code database}: each one's size with its indexes (MB) and dead rows, so that a soak shows
+   * whether the queue table bloats between vacuums.
+   */
+  public Map<String, Map<String, Object>> hotTables(String database) throws SQLException {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    try (Connection c = DriverManager.getConnection(url(database)); Statement s = c.createStatement();
+        ResultSet r = s.executeQuery("SELECT relname, pg_total_relation_size(relid), n_live_tup, n_dead_tup"
+            + " FROM pg_stat_user_tables WHERE relname IN ('message', 'delivery', 'attempt') ORDER BY relname")) {
+      while (r.next()) {
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("totalMB", Math.round(r.getLong(2) / 1048576.0 * 10) / 10.0);
+        t.put("liveRows", r.getLong(3));
+        t.put("deadRows", r.getLong(4));
+        out.put(r.getString(1), t);
+      }
+    }
+    return out;
+  }
+
   /** The durability-relevant settings, as the server reports them. */
   public Map<String, String> settings() throws SQLException {
     Map<String, String> out = new LinkedHashMap<>();

@@ -34,7 +34,9 @@ public final class MarkdownReport {
     md.append("Every ratio is taken within one repetition, between numbers measured minutes apart on the same machine; "
         + "the table shows the median over repetitions and the range.\n\n");
     if (!mode.equals("full")) {
-      md.append("> **").append(mode.toUpperCase()).append(" RUN: noisy, indicative only.** One repetition with short "
+      Object reps = run.get("repetitions");
+      md.append("> **").append(mode.toUpperCase()).append(" RUN: noisy, indicative only.** ")
+          .append(Integer.valueOf(1).equals(reps) ? "One repetition" : reps + " repetitions").append(" with short "
           + "windows on a 2-core machine shared with other builds (load average ")
           .append(machine.get("loadAverageAtStart"))
           .append(" at the start, ").append(run.get("loadAverageAtEnd")).append(" at the end; the harness's own "
@@ -106,6 +108,7 @@ public final class MarkdownReport {
           .append(" | ").append(s.metric().unit()).append(" |\n");
     }
     md.append('\n');
+    soak(md, results);
 
     Map<String, Object> profile = (Map<String, Object>) results.get("profile");
     md.append("## Where the time goes\n\n");
@@ -142,6 +145,39 @@ public final class MarkdownReport {
     md.append(Methods.TEXT);
     Files.createDirectories(file.getParent());
     Files.writeString(file, md.toString());
+  }
+
+  /** S7 minute by minute (it runs in the first repetition only): whether anything grows as the tables do. */
+  @SuppressWarnings("unchecked")
+  private static void soak(StringBuilder md, Map<String, Object> results) {
+    List<Map<String, Object>> reps = (List<Map<String, Object>>) results.get("reps");
+    Map<String, Object> s7 = reps == null || reps.isEmpty() ? null : (Map<String, Object>) reps.get(0).get("S7");
+    if (s7 == null || !(s7.get("minutes") instanceof List<?> minutes)) {
+      return;
+    }
+    md.append("### S7 soak, minute by minute\n\nOffered ").append(fmt(s7.get("rate")))
+        .append(" messages/s (half of S1 on PostgreSQL) for ").append(minutes.size()).append(" minutes.\n\n")
+        .append("| minute | deliveries/s | backlog at its end | p50 / p99 (ms) | ingest p99 (ms) | Herald CPU (µs/delivery) | Herald RSS (MB) "
+            + "| delivery table (MB, dead rows) | attempt table (MB) | autovacuums | checkpoints |\n")
+        .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    int i = 0;
+    for (Object o : minutes) {
+      Map<String, Object> m = (Map<String, Object>) o;
+      Object tables = m.get("pgTables");
+      Map<String, Object> delivery = tables instanceof Map<?, ?> t ? (Map<String, Object>) t.get("delivery") : null;
+      Map<String, Object> attempt = tables instanceof Map<?, ?> t ? (Map<String, Object>) t.get("attempt") : null;
+      md.append("| ").append(++i).append(" | ").append(fmt(m.get("deliveriesPerSecond"))).append(" | ")
+          .append(fmt(m.get("backlogAtEnd"))).append(" | ")
+          .append(fmt(Metric.num(m, "e2eLatencyMs", "p50"))).append(" / ")
+          .append(fmt(Metric.num(m, "e2eLatencyMs", "p99"))).append(" | ")
+          .append(fmt(Metric.num(m, "ingestLatencyMs", "p99"))).append(" | ")
+          .append(fmt(Metric.num(m, "cpuMicrosPerDelivery", "herald"))).append(" | ")
+          .append(fmt(m.get("heraldRssMB"))).append(" | ")
+          .append(delivery == null ? "" : fmt(delivery.get("totalMB")) + ", " + fmt(delivery.get("deadRows")))
+          .append(" | ").append(attempt == null ? "" : fmt(attempt.get("totalMB"))).append(" | ")
+          .append(fmt(m.get("pgAutovacuums"))).append(" | ").append(fmt(m.get("pgCheckpoints"))).append(" |\n");
+    }
+    md.append('\n');
   }
 
   private static String previousAnalysis(Path file) throws IOException {

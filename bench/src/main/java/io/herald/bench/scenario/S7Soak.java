@@ -32,6 +32,14 @@ public final class S7Soak {
     }
   }
 
+  private static Object hotTables(Context ctx, String database) throws IOException {
+    try {
+      return ctx.pg().hotTables(database);
+    } catch (java.sql.SQLException e) {
+      return "not read: " + e.getMessage();
+    }
+  }
+
   private static Map<String, Object> soak(Context ctx, HeraldProcess h, double s1PgRate, Map<String, Object> out)
       throws IOException {
     try (Monitor monitor = new Monitor(ctx.sink.port(), 3 * 3600)) {
@@ -53,6 +61,7 @@ public final class S7Soak {
           m.put("e2eLatencyMs", Measure.latency(ctx.sink.latency("", -1)));
           m.put("ingestLatencyMs", Measure.latency(load.ingestInterval()));
           m.put("heraldRssMB", Measure.mb(Proc.rssBytes(h.pid())));
+          m.put("pgTables", hotTables(ctx, database));
           perMinute.add(m);
           Context.log("  S7 minute " + (i + 1) + "/" + minutes + ": " + m.get("deliveriesPerSecond") + " deliveries/s");
         }
