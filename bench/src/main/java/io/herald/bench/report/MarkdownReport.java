@@ -158,8 +158,9 @@ public final class MarkdownReport {
     md.append("### S7 soak, minute by minute\n\nOffered ").append(fmt(s7.get("rate")))
         .append(" messages/s (half of S1 on PostgreSQL) for ").append(minutes.size()).append(" minutes.\n\n")
         .append("| minute | deliveries/s | backlog at its end | p50 / p99 (ms) | ingest p99 (ms) | Herald CPU (µs/delivery) | Herald RSS (MB) "
-            + "| delivery table (MB, dead rows) | attempt table (MB) | autovacuums | checkpoints |\n")
-        .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            + "| delivery table (MB, dead rows) | attempt table (MB) | autovacuums | checkpoints "
+            + "| longest disk sync (ms) |\n")
+        .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     int i = 0;
     for (Object o : minutes) {
       Map<String, Object> m = (Map<String, Object>) o;
@@ -175,7 +176,8 @@ public final class MarkdownReport {
           .append(fmt(m.get("heraldRssMB"))).append(" | ")
           .append(delivery == null ? "" : fmt(delivery.get("totalMB")) + ", " + fmt(delivery.get("deadRows")))
           .append(" | ").append(attempt == null ? "" : fmt(attempt.get("totalMB"))).append(" | ")
-          .append(fmt(m.get("pgAutovacuums"))).append(" | ").append(fmt(m.get("pgCheckpoints"))).append(" |\n");
+          .append(fmt(m.get("pgAutovacuums"))).append(" | ").append(fmt(m.get("pgCheckpoints"))).append(" | ")
+          .append(fmt(Metric.num(m, "diskSync", "maxMs"))).append(" |\n");
     }
     md.append('\n');
   }

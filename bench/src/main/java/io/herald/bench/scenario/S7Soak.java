@@ -50,6 +50,7 @@ public final class S7Soak {
       int minutes = (int) Math.max(1, Math.round(ctx.mode.s7Seconds() / 60));
       Load.Phase phase = load.start(Load.Spec.open(ctx.mode.openLoopConnections(), rate, minutes * 60 + 1));
       List<Map<String, Object>> perMinute = new ArrayList<>();
+      DiskCanary disk = ctx.disk();
       try {
         for (int i = 0; i < minutes; i++) {
           load.ingestInterval();
@@ -58,6 +59,7 @@ public final class S7Soak {
           Context.sleep(60);
           Snapshot b = Snapshot.take(ctx.sink, cpu, ctx.pg(), database, load);
           Map<String, Object> m = a.until(b);
+          m.put("diskSync", disk.between(a.nanos(), b.nanos()));
           m.put("e2eLatencyMs", Measure.latency(ctx.sink.latency("", -1)));
           m.put("ingestLatencyMs", Measure.latency(load.ingestInterval()));
           m.put("heraldRssMB", Measure.mb(Proc.rssBytes(h.pid())));
