@@ -112,8 +112,8 @@ public final class Postgres implements AutoCloseable {
   }
 
   /**
-   * Herald's hot tables in {@code database}: each one's size with its indexes (MB) and dead rows, so that a soak shows
-   * whether the queue table bloats between vacuums.
+   * Herald's hot tables in {@code database}: each one's size with its indexes (MB), live rows and dead rows, so that a
+   * soak shows whether the queue table bloats between vacuums.
    */
   public Map<String, Map<String, Object>> hotTables(String database) throws SQLException {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();

@@ -157,9 +157,9 @@ public final class MarkdownReport {
     }
     md.append("### S7 soak, minute by minute\n\nOffered ").append(fmt(s7.get("rate")))
         .append(" messages/s (half of S1 on PostgreSQL) for ").append(minutes.size()).append(" minutes.\n\n")
-        .append("| minute | deliveries/s | backlog at its end | p50 / p99 (ms) | ingest p99 (ms) | Herald CPU (µs/delivery) | Herald RSS (MB) "
-            + "| delivery table (MB, dead rows) | attempt table (MB) | autovacuums | checkpoints "
-            + "| longest disk sync (ms) |\n")
+        .append("| minute | deliveries/s | backlog at its end | p50 / p99 (ms) | ingest p99 (ms) "
+            + "| Herald CPU (µs/delivery) | Herald RSS (MB) | delivery table (MB, dead rows) | attempt table (MB) "
+            + "| autovacuums | checkpoints | longest disk sync (ms) |\n")
         .append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     int i = 0;
     for (Object o : minutes) {
