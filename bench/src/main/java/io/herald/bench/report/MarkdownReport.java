@@ -164,9 +164,10 @@ public final class MarkdownReport {
     int i = 0;
     for (Object o : minutes) {
       Map<String, Object> m = (Map<String, Object>) o;
-      Object tables = m.get("pgTables");
-      Map<String, Object> delivery = tables instanceof Map<?, ?> t ? (Map<String, Object>) t.get("delivery") : null;
-      Map<String, Object> attempt = tables instanceof Map<?, ?> t ? (Map<String, Object>) t.get("attempt") : null;
+      // A map of tables, or a string saying why they could not be read (S7Soak): then the columns stay empty.
+      Map<String, Object> tables = m.get("pgTables") instanceof Map<?, ?> t ? (Map<String, Object>) t : Map.of();
+      Map<String, Object> delivery = (Map<String, Object>) tables.get("delivery");
+      Map<String, Object> attempt = (Map<String, Object>) tables.get("attempt");
       md.append("| ").append(++i).append(" | ").append(fmt(m.get("deliveriesPerSecond"))).append(" | ")
           .append(fmt(m.get("backlogAtEnd"))).append(" | ")
           .append(fmt(Metric.num(m, "e2eLatencyMs", "p50"))).append(" / ")
