@@ -23,6 +23,7 @@ import io.herald.bench.scenario.S5Isolation;
 import io.herald.bench.scenario.S6TwoProcesses;
 import io.herald.bench.scenario.S7Soak;
 import io.herald.bench.scenario.S8Naive;
+import io.herald.bench.scenario.S9Retention;
 import io.herald.bench.scenario.Store;
 import io.herald.bench.scenario.Warmup;
 import io.herald.signature.WebhookSecret;
@@ -70,13 +71,16 @@ final class Bench {
       mode = mode.withWarmup(o.warmup()[0], o.warmup()[1]);
     }
     Set<String> sel = selection(o.only(), o.full());
+    if (o.retentionSeconds() > 0) {
+      mode = mode.withRetention(o.retentionSeconds());
+    }
     if (o.soakSeconds() > 0) {
       mode = mode.withSoak(o.soakSeconds());
     } else if (sel.contains("S7") && mode.s7Seconds() <= 0) {
       mode = mode.withSoak(120);
     }
     boolean pg = sel.contains("S1") || sel.contains("S2") || sel.contains("S6") || sel.contains("S7")
-        || sel.contains("S8");
+        || sel.contains("S8") || sel.contains("S9");
     Path runDir = o.root().resolve("bench/target/runs").resolve(id);
     Map<String, Object> results = new LinkedHashMap<>();
     Map<String, Object> run = new LinkedHashMap<>();
@@ -237,6 +241,22 @@ final class Bench {
     if (sel.contains("S7") && r == 1) {
       rep.put("S7", step("S7 soak", () -> S7Soak.run(ctx, need(s1p))));
     }
+    if (sel.contains("S9") && r == 1) {
+      Map<String, Object> s9 = new LinkedHashMap<>();
+      rep.put("S9", s9);
+      double s1e = Metric.num(rep, "S1", "embedded", "deliveriesPerSecond");
+      s9.put("embedded", step("S9 retention, embedded", () -> {
+        try {
+          return S9Retention.run(ctx, Store.EMBEDDED, need(s1e) / 2, (int) (mode.s9Seconds() * s1e / 2));
+        } finally {
+          ctx.cleanData();
+        }
+      }));
+      if (pg) {
+        s9.put("postgres", step("S9 retention, postgres",
+            () -> S9Retention.run(ctx, Store.POSTGRES, need(s1p) / 2, (int) (mode.s9Seconds() * s1p / 2))));
+      }
+    }
   }
 
   /**
@@ -313,7 +333,7 @@ final class Bench {
   private static Set<String> selection(Set<String> only, boolean full) {
     Set<String> sel = new LinkedHashSet<>();
     if (only.isEmpty()) {
-      sel.addAll(List.of("S1", "S2", "S3", "S4", "S5", "S6", "S8"));
+      sel.addAll(List.of("S1", "S2", "S3", "S4", "S5", "S6", "S8", "S9"));
       if (full) {
         sel.add("S7");
       }

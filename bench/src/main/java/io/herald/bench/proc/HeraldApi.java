@@ -36,6 +36,16 @@ public final class HeraldApi implements AutoCloseable {
     return call("POST", "/api/v1/app/" + app + "/endpoint/" + endpoint + "/recover", Map.of("since", since.toString()));
   }
 
+  /** Whether application {@code app} has any message left (Svix's message list, one item). */
+  public boolean hasMessages(String app) throws IOException {
+    HttpConnection.Response r = conn.send("GET", "/api/v1/app/" + app + "/msg?limit=1", HeraldProcess.AUTH_HEADERS,
+        null);
+    if (r.status() / 100 != 2) {
+      throw new IOException("GET messages answered " + r.status() + ": " + r.text());
+    }
+    return !JSON.readTree(r.text()).path("data").isEmpty();
+  }
+
   private String call(String method, String path, Object body) throws IOException {
     byte[] bytes = JSON.writeValueAsBytes(body);
     HttpConnection.Response r = conn.send(method, path, HeraldProcess.AUTH_HEADERS, bytes);

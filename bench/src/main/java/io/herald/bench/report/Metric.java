@@ -169,6 +169,29 @@ public record Metric(String id, String group, String label, String unit, ToDoubl
         r -> num(r, "S7", "lastVsFirstThroughput")));
     m.add(new Metric("s7.p99ratio", "S7 soak (postgres)", "last-minute vs first-minute p99", "x",
         r -> num(r, "S7", "lastVsFirstP99")));
+    for (String store : List.of("embedded", "postgres")) {
+      String g9 = "S9 retention (" + store + ")";
+      String k = "s9." + store;
+      m.add(new Metric(k + ".messages", g9, "old messages in the store (3 rows each)", "",
+          r -> num(r, "S9", store, "history", "messages")));
+      m.add(new Metric(k + ".seconds", g9, "the pass: seconds to delete them, under load", "s",
+          r -> num(r, "S9", store, "passSeconds")));
+      m.add(new Metric(k + ".rate", g9, "the pass: messages deleted per second", "/s",
+          r -> num(r, "S9", store, "messagesDeletedPerSecond")));
+      m.add(new Metric(k + ".vsOffered", g9, "the pass's rate vs the offered rate (above 1: it keeps up)", "x",
+          r -> num(r, "S9", store, "deletedVsOffered")));
+      for (String w : List.of("before", "during", "after")) {
+        String when = w.equals("during") ? "during the pass" : w + " the pass";
+        m.add(new Metric(k + "." + w + ".p99", g9, "p99 " + when, "ms",
+            r -> num(r, "S9", store, w, "e2eLatencyMs", "p99")));
+        m.add(new Metric(k + "." + w + ".ingestMax", g9, "longest ingest (send to 202) " + when, "ms",
+            r -> num(r, "S9", store, w, "ingestLatencyMs", "max")));
+      }
+      m.add(new Metric(k + ".duringVsBefore", g9, "p99 during the pass vs before it", "x",
+          r -> num(r, "S9", store, "p99DuringVsBefore")));
+      m.add(new Metric(k + ".catchUp", g9, "seconds after the pass until its backlog was delivered", "s",
+          r -> num(r, "S9", store, "catchUpSeconds")));
+    }
     String g8 = "S8 naive baseline (db-scheduler)";
     m.add(new Metric("s8.rate", g8, "naive: deliveries/s", "/s", r -> num(r, "S8", "deliveriesPerSecond")));
     m.add(new Metric("s8.cpu", g8, "naive: CPU per delivery, all processes", "µs",

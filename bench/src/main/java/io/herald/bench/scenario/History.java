@@ -1,0 +1,102 @@
+package io.herald.bench.scenario;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.bench.load.Payloads;
+import io.herald.bench.proc.Proc;
+import io.herald.server.config.ConfigLoader;
+import io.herald.server.delivery.DeliveryRepository;
+import io.herald.server.delivery.DeliveryTask;
+import io.herald.server.message.Message;
+import io.herald.server.message.MessageRepository;
+import io.herald.server.store.Database;
+import io.herald.server.store.Ids;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Old history for S9: messages older than Herald's default retention (30 days), each delivered once, written as
+ * Herald writes them (its migrations and its own insert and outcome statements: a message row, a delivery row and an
+ * attempt row each), so a Herald started on the store finds what a month of traffic leaves behind. Runs in its own
+ * JVM on herald.jar's classpath, before Herald starts, as the store floor does.
+ */
+final class History {
+  /** Messages per transaction. */
+  static final int BATCH = 500;
+  /** Older than HERALD_RETENTION_DAYS' default (30) by a day. */
+  static final Duration AGE = Duration.ofDays(31);
+  /** The application the old messages belong to (the load uses others). */
+  static final String APP = "app_old";
+
+  private History() {}
+
+  /**
+   * Writes {@code messages} old messages into {@code store} (a data directory or a PostgreSQL JDBC URL), all of
+   * application {@link #APP}, and returns what was written.
+   */
+  static Map<String, Object> seed(Path heraldJar, Path dir, String store, int messages) throws IOException {
+    String classes = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> e.endsWith("classes")).map(e -> Path.of(e).toAbsolutePath().toString())
+        .findFirst().orElseThrow();
+    String out = Proc.output(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", heraldJar.toAbsolutePath() + File.pathSeparator + classes, History.class.getName(), store,
+        Integer.toString(messages)));
+    String line = out.lines().filter(l -> l.startsWith("{\"messages\"")).reduce((a, b) -> b)
+        .orElseThrow(() -> new IOException("the history seeder printed no result:\n" + out));
+    return new LinkedHashMap<>(new ObjectMapper().readValue(line, new TypeReference<>() {}));
+  }
+
+  /** {@code History <data dir | jdbc:postgresql:...> <messages>}. */
+  public static void main(String[] args) {
+    String store = args[0];
+    int count = Integer.parseInt(args[1]);
+    Map<String, String> settings = store.startsWith("jdbc:") ? Map.of("HERALD_DATABASE_URL", store)
+        : Map.of("HERALD_DATA_DIR", store);
+    long started = System.nanoTime();
+    long first = System.currentTimeMillis() - AGE.toMillis();
+    try (Database db = Database.open(ConfigLoader.load(settings));
+        Handle h = Jdbi.create(db.dataSource()).open()) {
+      h.useTransaction(t -> {
+        t.execute("INSERT INTO application (id, name, created_at, updated_at) VALUES ('app_old', 'old', 0, 0)");
+        t.execute("INSERT INTO endpoint (id, app_id, url, secret, created_at, updated_at) "
+            + "VALUES ('ep_old', 'app_old', 'http://127.0.0.1:9/hook', 'whsec_old', 0, 0)");
+      });
+      byte[] payload = Payloads.payload(0, 0); // the size the load sends
+      for (int done = 0; done < count; done += BATCH) {
+        int n = Math.min(BATCH, count - done);
+        long at = first + done; // a millisecond apart: a month old, in the order they came
+        h.useTransaction(t -> {
+          List<Message> messages = new ArrayList<>(n);
+          List<DeliveryRepository.NewDelivery> rows = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            String msgId = Ids.next("msg", at + i);
+            messages.add(new Message(msgId, "app_old", null, Payloads.EVENT_TYPE, null, payload, at + i, null, null,
+                null, null, null));
+            rows.add(new DeliveryRepository.NewDelivery(msgId, "ep_old", "app_old", at + i, at + i + 30_000, "old"));
+          }
+          MessageRepository.insertAll(t, messages);
+          long[] ids = DeliveryRepository.insertAll(t, db.dialect(), rows);
+          List<DeliveryRepository.Completion> outcomes = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) {
+            DeliveryTask d = new DeliveryTask(ids[i], messages.get(i).id(), "ep_old", "app_old",
+                Payloads.EVENT_TYPE, payload, 0, false, at + i + 30_000, null, null);
+            outcomes.add(new DeliveryRepository.Completion(d,
+                new DeliveryRepository.AttemptRecord("http://127.0.0.1:9/hook", 0, 200, "", 1), 0, null, at + i));
+          }
+          DeliveryRepository.completeAll(t, "old", outcomes);
+        });
+      }
+    }
+    System.out.printf(java.util.Locale.ROOT, "{\"messages\":%d,\"rowsPerMessage\":3,\"ageDays\":%d,"
+            + "\"seconds\":%.1f}%n", count, AGE.toDays(), (System.nanoTime() - started) / 1e9);
+  }
+}
