@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
 public final class HeraldServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HeraldServer.class);
   private static final Duration RETENTION_EVERY = Duration.ofMinutes(10);
+  /**
+   * The first retention pass waits this long after start: a start has its own work first (a restart's backlog, claims
+   * to recover, the JIT's first minute), and a pass over a month of history is never urgent.
+   */
+  private static final Duration RETENTION_FIRST_AFTER = Duration.ofMinutes(1);
 
   private final Database db;
   private final HttpSender sender;
@@ -92,7 +97,8 @@ public final class HeraldServer implements AutoCloseable {
         }
       }
       Notifier notifier = new Notifier(db);
-      Retention retention = new Retention(db, clock, Duration.ofDays(config.retentionDays()), RETENTION_EVERY);
+      Retention retention = new Retention(db, clock, Duration.ofDays(config.retentionDays()), RETENTION_FIRST_AFTER,
+          RETENTION_EVERY);
       FanOut fanOut = new FanOut(db, dispatcher, notifier, endpointCache, clock, config.embeddedStore());
       Ingest ingest = new Ingest(db, dispatcher, notifier, endpointCache, fanOut, clock);
       MessageRoutes messageRoutes = new MessageRoutes(apps, messages, ingest, clock);

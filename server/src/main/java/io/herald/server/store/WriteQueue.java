@@ -163,6 +163,11 @@ public final class WriteQueue implements AutoCloseable {
     return join(submit(op));
   }
 
+  /** Runs {@code op} behind the writes somebody waits for (as {@link #submitInBackground}) and waits for its commit. */
+  public <T> T executeInBackground(WriteOp<T> op) {
+    return join(submitInBackground(op));
+  }
+
   /** Runs {@code item} of {@code group} and waits for its commit. */
   public <I, T> T execute(GroupOp<I, T> group, I item) {
     return join(submit(group, item));
