@@ -1,23 +1,19 @@
 package io.herald.bench.baseline;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.bench.load.Payloads;
+import io.herald.bench.proc.OnHeraldJar;
 import io.herald.bench.proc.Proc;
-import io.herald.server.config.ConfigLoader;
 import io.herald.server.delivery.DeliveryRepository;
 import io.herald.server.delivery.DeliveryTask;
 import io.herald.server.message.Message;
 import io.herald.server.message.MessageRepository;
 import io.herald.server.store.Database;
 import io.herald.server.store.Ids;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -83,16 +79,8 @@ public final class StoreFloor {
 
   private static Map<String, Object> run(Path heraldJar, Path dir, String store, long postmasterPid, double seconds)
       throws IOException {
-    String classes = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> e.endsWith("classes")).map(e -> Path.of(e).toAbsolutePath().toString())
-        .findFirst().orElseThrow();
-    String out = Proc.output(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", heraldJar.toAbsolutePath() + File.pathSeparator + classes, StoreFloor.class.getName(), store,
-        Integer.toString(BATCH), Double.toString(WARM_UP_SECONDS), Double.toString(seconds),
-        Long.toString(postmasterPid)));
-    String line = out.lines().filter(l -> l.startsWith("{\"batch\"")).reduce((a, b) -> b)
-        .orElseThrow(() -> new IOException("the store floor printed no result:\n" + out));
-    return new LinkedHashMap<>(new ObjectMapper().readValue(line, new TypeReference<>() {}));
+    return OnHeraldJar.run(heraldJar, dir, StoreFloor.class, "{\"batch\"", List.of(store, Integer.toString(BATCH),
+        Double.toString(WARM_UP_SECONDS), Double.toString(seconds), Long.toString(postmasterPid)));
   }
 
   /**
@@ -105,15 +93,9 @@ public final class StoreFloor {
     double warmSeconds = Double.parseDouble(args[2]);
     double seconds = Double.parseDouble(args[3]);
     long serverPid = args.length > 4 ? Long.parseLong(args[4]) : -1;
-    Map<String, String> settings = store.startsWith("jdbc:") ? Map.of("HERALD_DATABASE_URL", store)
-        : Map.of("HERALD_DATA_DIR", store);
-    try (Database db = Database.open(ConfigLoader.load(settings));
+    try (Database db = OnHeraldJar.open(store);
         Handle h = Jdbi.create(db.dataSource()).open()) {
-      h.useTransaction(t -> {
-        t.execute("INSERT INTO application (id, name, created_at, updated_at) VALUES ('app_floor', 'floor', 0, 0)");
-        t.execute("INSERT INTO endpoint (id, app_id, url, secret, created_at, updated_at) "
-            + "VALUES ('ep_floor', 'app_floor', 'http://127.0.0.1:9/hook', 'whsec_floor', 0, 0)");
-      });
+      OnHeraldJar.endpoint(h, "app_floor", "ep_floor");
       byte[] payload = Payloads.payload(0, 0); // the size S1 sends
       List<DeliveryTask> previous = new ArrayList<>();
       long warmEnd = System.nanoTime() + (long) (warmSeconds * 1e9);

@@ -1,25 +1,19 @@
 package io.herald.bench.scenario;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.bench.load.Payloads;
-import io.herald.bench.proc.Proc;
-import io.herald.server.config.ConfigLoader;
+import io.herald.bench.proc.OnHeraldJar;
 import io.herald.server.delivery.DeliveryRepository;
 import io.herald.server.delivery.DeliveryTask;
 import io.herald.server.message.Message;
 import io.herald.server.message.MessageRepository;
 import io.herald.server.store.Database;
 import io.herald.server.store.Ids;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -44,32 +38,18 @@ final class History {
    * application {@link #APP}, and returns what was written.
    */
   static Map<String, Object> seed(Path heraldJar, Path dir, String store, int messages) throws IOException {
-    String classes = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> e.endsWith("classes")).map(e -> Path.of(e).toAbsolutePath().toString())
-        .findFirst().orElseThrow();
-    String out = Proc.output(dir, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", heraldJar.toAbsolutePath() + File.pathSeparator + classes, History.class.getName(), store,
-        Integer.toString(messages)));
-    String line = out.lines().filter(l -> l.startsWith("{\"messages\"")).reduce((a, b) -> b)
-        .orElseThrow(() -> new IOException("the history seeder printed no result:\n" + out));
-    return new LinkedHashMap<>(new ObjectMapper().readValue(line, new TypeReference<>() {}));
+    return OnHeraldJar.run(heraldJar, dir, History.class, "{\"messages\"", List.of(store, Integer.toString(messages)));
   }
 
   /** {@code History <data dir | jdbc:postgresql:...> <messages>}. */
   public static void main(String[] args) {
     String store = args[0];
     int count = Integer.parseInt(args[1]);
-    Map<String, String> settings = store.startsWith("jdbc:") ? Map.of("HERALD_DATABASE_URL", store)
-        : Map.of("HERALD_DATA_DIR", store);
     long started = System.nanoTime();
     long first = System.currentTimeMillis() - AGE.toMillis();
-    try (Database db = Database.open(ConfigLoader.load(settings));
+    try (Database db = OnHeraldJar.open(store);
         Handle h = Jdbi.create(db.dataSource()).open()) {
-      h.useTransaction(t -> {
-        t.execute("INSERT INTO application (id, name, created_at, updated_at) VALUES ('app_old', 'old', 0, 0)");
-        t.execute("INSERT INTO endpoint (id, app_id, url, secret, created_at, updated_at) "
-            + "VALUES ('ep_old', 'app_old', 'http://127.0.0.1:9/hook', 'whsec_old', 0, 0)");
-      });
+      OnHeraldJar.endpoint(h, APP, "ep_old");
       byte[] payload = Payloads.payload(0, 0); // the size the load sends
       for (int done = 0; done < count; done += BATCH) {
         int n = Math.min(BATCH, count - done);
@@ -79,15 +59,15 @@ final class History {
           List<DeliveryRepository.NewDelivery> rows = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
             String msgId = Ids.next("msg", at + i);
-            messages.add(new Message(msgId, "app_old", null, Payloads.EVENT_TYPE, null, payload, at + i, null, null,
+            messages.add(new Message(msgId, APP, null, Payloads.EVENT_TYPE, null, payload, at + i, null, null,
                 null, null, null));
-            rows.add(new DeliveryRepository.NewDelivery(msgId, "ep_old", "app_old", at + i, at + i + 30_000, "old"));
+            rows.add(new DeliveryRepository.NewDelivery(msgId, "ep_old", APP, at + i, at + i + 30_000, "old"));
           }
           MessageRepository.insertAll(t, messages);
           long[] ids = DeliveryRepository.insertAll(t, db.dialect(), rows);
           List<DeliveryRepository.Completion> outcomes = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
-            DeliveryTask d = new DeliveryTask(ids[i], messages.get(i).id(), "ep_old", "app_old",
+            DeliveryTask d = new DeliveryTask(ids[i], messages.get(i).id(), "ep_old", APP,
                 Payloads.EVENT_TYPE, payload, 0, false, at + i + 30_000, null, null);
             outcomes.add(new DeliveryRepository.Completion(d,
                 new DeliveryRepository.AttemptRecord("http://127.0.0.1:9/hook", 0, 200, "", 1), 0, null, at + i));

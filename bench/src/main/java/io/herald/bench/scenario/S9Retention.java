@@ -136,10 +136,10 @@ public final class S9Retention {
   }
 
   /**
-   * On PostgreSQL, asked directly with the application as a literal. Through Herald's message list, whose statement
-   * PostgreSQL plans once for any application after five runs, each probe walked the primary key backwards past
-   * every newer message of the load's application (1.3-1.9 s and half a core per probe, late in a pass over two
-   * million messages; docs/performance.md).
+   * On PostgreSQL, asked with a query of the harness's own, which the planner answers from the {@code message_app}
+   * index. For Herald's message list (its columns, ordered by id) it walked the primary key backwards past every newer
+   * message of the load's application (1.3-1.9 s and half a core per probe, late in a pass over two million
+   * messages; docs/performance.md).
    */
   private static boolean pgHasOld(String url) throws IOException {
     try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);

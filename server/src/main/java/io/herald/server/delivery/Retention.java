@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
  * records.
  *
  * <p>A pass shares the writer with ingest, and deleting a message costs about what writing it did (its rows and their
- * index entries), so an unpaced pass starves ingest: a first pass over 94,000 old messages on PostgreSQL held
- * producers' requests for 8 s at half of S1's rate (bench S9, docs/performance.md). So a pass deletes in small batches,
+ * index entries), so an unpaced pass starves ingest: over one minute of month-old traffic at half of S1's rate, producers' p99 was
+ * 1,024 ms on the embedded store and 46 s on PostgreSQL (bench S9, docs/performance.md). So a pass deletes in small batches,
  * each its own background write (requests' writes go first) taking about {@link #STEP} to its commit, its size adjusted
  * to that after every batch, and rests between batches so that it takes at most {@link #SHARE} of the writer's time. A
  * request whose commit carries a batch waits at most one step longer. Each batch continues after the last id the
@@ -75,24 +75,10 @@ public final class Retention implements AutoCloseable {
     long cutoff = clock.millis() - keep.toMillis();
     int total = 0;
     Pace pace = new Pace();
-    String after = "";
-    while (running) {
-      Batch b = pace.run(attemptsAfter(after, Ids.lowerBound("atmpt", cutoff), pace.size));
-      total += b.removed;
-      if (b.last == null) {
-        break;
-      }
-      after = b.last;
-    }
-    after = "";
-    while (running) {
-      Batch b = pace.run(messagesAfter(after, Ids.lowerBound("msg", cutoff), pace.size));
-      total += b.removed;
-      if (b.last == null) {
-        break;
-      }
-      after = b.last;
-    }
+    String attemptBound = Ids.lowerBound("atmpt", cutoff);
+    String messageBound = Ids.lowerBound("msg", cutoff);
+    total += sweep(pace, after -> attemptsAfter(after, attemptBound, pace.size));
+    total += sweep(pace, after -> messagesAfter(after, messageBound, pace.size));
     long idemCutoff = clock.millis() - IDEMPOTENCY_TTL.toMillis();
     total += db.writes().execute(h -> h.createUpdate("DELETE FROM idempotency WHERE created_at < :cutoff")
         .bind("cutoff", idemCutoff).execute());
@@ -100,6 +86,21 @@ public final class Retention implements AutoCloseable {
       log.info("retention removed {} old rows", total);
     }
     return total;
+  }
+
+  /** Runs {@code batchAfter}'s batches, each after the last id the one before looked at, until none is left. */
+  private int sweep(Pace pace, java.util.function.Function<String, WriteOp<Batch>> batchAfter) {
+    int removed = 0;
+    String after = "";
+    while (running) {
+      Batch b = pace.run(batchAfter.apply(after));
+      removed += b.removed;
+      if (b.last == null) {
+        break;
+      }
+      after = b.last;
+    }
+    return removed;
   }
 
   /** What one batch removed, and the last id it looked at (null: none left below the bound). */

@@ -315,6 +315,26 @@ abstract class StoreContract {
     assertThat(count("delivery")).isEqualTo(2);
   }
 
+  @Test
+  void a_started_retention_waits_for_its_first_pass_and_then_deletes() {
+    String old = Ids.next("msg", T0); // no delivery: final, so the first pass removes it
+    db.writes().execute(h -> h.execute(
+        "INSERT INTO message (id, app_id, event_type, payload, created_at) VALUES (?, 'app_1', 'e', ?, ?)",
+        old, new byte[0], T0));
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + Duration.ofDays(45).toMillis()), ZoneOffset.UTC);
+
+    try (Retention later = new Retention(db, clock, Duration.ofDays(30), Duration.ofHours(1), Duration.ofHours(1))) {
+      later.start();
+      // A pass over one message takes milliseconds: started at once, it would have removed it by now.
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+      assertThat(count("message")).as("within its first delay").isEqualTo(1);
+    }
+    try (Retention now = new Retention(db, clock, Duration.ofDays(30), Duration.ZERO, Duration.ofHours(1))) {
+      now.start();
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> count("message") == 0);
+    }
+  }
+
   /**
    * On PostgreSQL the per-delivery tables have no foreign keys (postgresql/V7), so these deletions are the code's
    * own work, not a cascade's: each must take its own rows and leave every other endpoint's and application's.
