@@ -56,4 +56,31 @@ public record PageRequest(int limit, String after, boolean backwards, boolean ne
   public String orderBy(String column) {
     return column + (descendingSql() ? " DESC" : " ASC");
   }
+
+  /**
+   * The page's condition in a list scoped to one value of an index's leading column: an application's messages in
+   * {@code message_app (app_id, id)}, an endpoint's attempts in {@code attempt_endpoint (endpoint_id, id)}. Use it
+   * with {@link #scopedOrderBy}.
+   *
+   * <p>The scope is a closed range, not {@code scope = :param}, and the order names both columns, so that only the
+   * scope's index returns the rows in order. With an equality and {@code ORDER BY id}, PostgreSQL may read the
+   * primary key backwards and filter by scope instead, counting on the scope's rows to be spread evenly. When they
+   * are all older than another scope's rows, that walks every newer row: 1.3 s over 3 million rows for one page of
+   * an application's messages, where the index takes 0.15 ms. An equality lets the planner drop the scope from the
+   * order, a range does not. The row comparison places the scan at the iterator, on SQLite too.
+   *
+   * @param param the scope's bound parameter, such as {@code ":app"}
+   */
+  public String scopedCondition(String scope, String param, String column) {
+    if (after == null) {
+      return scope + " >= " + param + " AND " + scope + " <= " + param;
+    }
+    return descendingSql()
+        ? scope + " >= " + param + " AND (" + scope + ", " + column + ") < (" + param + ", :after)"
+        : scope + " <= " + param + " AND (" + scope + ", " + column + ") > (" + param + ", :after)";
+  }
+
+  public String scopedOrderBy(String scope, String column) {
+    return orderBy(scope) + ", " + orderBy(column);
+  }
 }

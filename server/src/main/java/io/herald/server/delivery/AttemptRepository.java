@@ -25,18 +25,23 @@ public final class AttemptRepository {
     this.db = db;
   }
 
-  /** Newest first. */
+  /**
+   * Newest first: a message's attempts (to one endpoint when the filter names it too), or an endpoint's. The page is
+   * read from attempt_msg or attempt_endpoint (see {@link PageRequest#scopedCondition}).
+   */
   public List<AttemptOut> list(String appId, PageRequest page, Filter f) {
+    if (f.msgId() == null && f.endpointId() == null) {
+      throw new IllegalArgumentException("an attempt list is of a message or of an endpoint");
+    }
+    String scope = f.msgId() != null ? "a.msg_id" : "a.endpoint_id";
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM attempt a");
     boolean byType = f.eventTypes() != null && !f.eventTypes().isEmpty();
     if (byType) {
       sql.append(" JOIN message m ON m.id = a.msg_id");
     }
-    sql.append(" WHERE a.app_id = :app AND ").append(page.idCondition("a.id"));
-    if (f.msgId() != null) {
-      sql.append(" AND a.msg_id = :msg");
-    }
-    if (f.endpointId() != null) {
+    sql.append(" WHERE a.app_id = :app AND ")
+        .append(page.scopedCondition(scope, f.msgId() != null ? ":msg" : ":ep", "a.id"));
+    if (f.msgId() != null && f.endpointId() != null) {
       sql.append(" AND a.endpoint_id = :ep");
     }
     if (f.status() != null) {
@@ -55,7 +60,7 @@ public final class AttemptRepository {
     if (f.after() != null) {
       sql.append(" AND a.created_at > :after_time");
     }
-    sql.append(" ORDER BY ").append(page.orderBy("a.id")).append(" LIMIT :limit");
+    sql.append(" ORDER BY ").append(page.scopedOrderBy(scope, "a.id")).append(" LIMIT :limit");
     return db.reads().withHandle(h -> {
       var q = h.createQuery(sql.toString()).bind("app", appId).bind("after", page.after()).bind("msg", f.msgId())
           .bind("ep", f.endpointId()).bind("status", f.status()).bind("cls", f.statusCodeClass())
@@ -83,8 +88,8 @@ public final class AttemptRepository {
 
   public List<DeliveryState> statesOfMessage(String msgId, PageRequest page) {
     return db.reads().withHandle(h -> h.createQuery("SELECT msg_id, endpoint_id, status, next_attempt_at FROM delivery "
-            + "WHERE msg_id = :msg AND " + page.idCondition("endpoint_id") + " ORDER BY " + page.orderBy("endpoint_id")
-            + " LIMIT :limit")
+            + "WHERE " + page.scopedCondition("msg_id", ":msg", "endpoint_id") + " ORDER BY "
+            + page.scopedOrderBy("msg_id", "endpoint_id") + " LIMIT :limit")
         .bind("msg", msgId).bind("after", page.after()).bind("limit", page.limit() + 1)
         .map((rs, ctx) -> new DeliveryState(rs.getString("msg_id"), rs.getString("endpoint_id"), rs.getInt("status"),
             io.herald.server.store.Rows.longOrNull(rs, "next_attempt_at")))
@@ -93,8 +98,9 @@ public final class AttemptRepository {
 
   public List<DeliveryState> statesOfEndpoint(String endpointId, PageRequest page, Integer status) {
     return db.reads().withHandle(h -> h.createQuery("SELECT msg_id, endpoint_id, status, next_attempt_at FROM delivery "
-            + "WHERE endpoint_id = :ep AND " + page.idCondition("msg_id") + (status == null ? "" : " AND status = :status")
-            + " ORDER BY " + page.orderBy("msg_id") + " LIMIT :limit")
+            + "WHERE " + page.scopedCondition("endpoint_id", ":ep", "msg_id")
+            + (status == null ? "" : " AND status = :status") + " ORDER BY " + page.scopedOrderBy("endpoint_id", "msg_id")
+            + " LIMIT :limit")
         .bind("ep", endpointId).bind("after", page.after()).bind("status", status).bind("limit", page.limit() + 1)
         .map((rs, ctx) -> new DeliveryState(rs.getString("msg_id"), rs.getString("endpoint_id"), rs.getInt("status"),
             io.herald.server.store.Rows.longOrNull(rs, "next_attempt_at")))

@@ -58,8 +58,9 @@ public final class EndpointRepository {
   }
 
   public List<Endpoint> list(String appId, PageRequest page) {
-    return db.reads().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM endpoint WHERE app_id = :app AND "
-            + page.idCondition("id") + " ORDER BY " + page.orderBy("id") + " LIMIT :limit")
+    return db.reads().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM endpoint WHERE "
+            + page.scopedCondition("app_id", ":app", "id") + " ORDER BY " + page.scopedOrderBy("app_id", "id")
+            + " LIMIT :limit")
         .bind("app", appId).bind("after", page.after()).bind("limit", page.limit() + 1)
         .map(MAPPER).list());
   }

@@ -53,10 +53,13 @@ public final class MessageRepository {
     return find(appId, idOrEventId).orElseThrow(() -> ApiException.notFound("message '" + idOrEventId + "'"));
   }
 
-  /** Newest first by default. Channel and event-type filters run in SQL so that paging stays exact. */
+  /**
+   * Newest first by default. Channel and event-type filters run in SQL so that paging stays exact. The page is read
+   * from message_app (see {@link PageRequest#scopedCondition}).
+   */
   public List<Message> list(String appId, PageRequest page, Filter f) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE app_id = :app AND ")
-        .append(page.idCondition("id"));
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM message WHERE ")
+        .append(page.scopedCondition("app_id", ":app", "id"));
     if (f.eventTypes() != null && !f.eventTypes().isEmpty()) {
       sql.append(" AND event_type IN (<types>)");
     }
@@ -73,7 +76,7 @@ public final class MessageRepository {
       // channels is a JSON array of validated names ([a-zA-Z0-9-_.]), so a quoted substring match is exact.
       sql.append(" AND channels LIKE :channel");
     }
-    sql.append(" ORDER BY ").append(page.orderBy("id")).append(" LIMIT :limit");
+    sql.append(" ORDER BY ").append(page.scopedOrderBy("app_id", "id")).append(" LIMIT :limit");
     return db.reads().withHandle(h -> {
       var q = h.createQuery(sql.toString()).bind("app", appId).bind("after", page.after())
           .bind("limit", page.limit() + 1).bind("before", f.before()).bind("after_time", f.after()).bind("subject", f.subject())

@@ -39,9 +39,9 @@ public final class SubjectRepository {
 
   /** Ordered by id; {@code state} filters when not null. */
   public List<Subject> list(String appId, PageRequest page, String state) {
-    return db.reads().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM subject WHERE app_id = :app AND "
-            + page.idCondition("id") + (state == null ? "" : " AND state = :state")
-            + " ORDER BY " + page.orderBy("id") + " LIMIT :limit")
+    return db.reads().withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM subject WHERE "
+            + page.scopedCondition("app_id", ":app", "id") + (state == null ? "" : " AND state = :state")
+            + " ORDER BY " + page.scopedOrderBy("app_id", "id") + " LIMIT :limit")
         .bind("app", appId).bind("after", page.after()).bind("state", state).bind("limit", page.limit() + 1)
         .map(MAPPER).list());
   }

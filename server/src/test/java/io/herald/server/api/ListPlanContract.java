@@ -1,0 +1,153 @@
+package io.herald.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.server.config.ConfigLoader;
+import io.herald.server.delivery.AttemptRepository;
+import io.herald.server.delivery.DeliveryRepository;
+import io.herald.server.endpoint.EndpointRepository;
+import io.herald.server.message.MessageRepository;
+import io.herald.server.store.Database;
+import io.herald.server.subject.SubjectRepository;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.function.Function;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.SqlLogger;
+import org.jdbi.v3.core.statement.StatementContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every list scoped to an application, an endpoint or a message reads its page from its scope's index, on every
+ * storage engine ({@link SqliteListPlanTest}, {@link PostgresListPlanTest}), with skewed tenants: app_old's rows are
+ * nine in ten and all older than app_new's. That is the shape under which PostgreSQL read the primary key backwards
+ * and filtered, walking past every newer row for one page. The test runs the repositories' own statements, then
+ * asks the engine for the plan of the last one with the same values.
+ */
+abstract class ListPlanContract {
+  static final int OLD = 3_000;
+  static final int NEW = 300;
+
+  Database db;
+  final List<String> statements = new ArrayList<>();
+
+  /** Settings that select the engine (a fresh database each time). */
+  abstract Map<String, String> store();
+
+  /** The engine's plan of a statement, one line per step. */
+  abstract List<String> plan(Handle h, String sql, Map<String, Object> values);
+
+  /**
+   * Fails unless the plan reads its rows from an index range and filters none out; with {@code inOrder}, unless it
+   * also reads them in the page's order, sorting none.
+   */
+  abstract void assertReadsOneIndexRange(String plan, boolean inOrder);
+
+  @BeforeEach
+  void seed() {
+    db = Database.open(ConfigLoader.load(store()));
+    db.writes().execute(h -> {
+      h.execute("INSERT INTO application (id, name, metadata, created_at, updated_at) "
+          + "VALUES ('app_old', 'a', '{}', 0, 0), ('app_new', 'b', '{}', 0, 0)");
+      batch(h, "INSERT INTO endpoint (id, app_id, url, metadata, headers, secret, created_at, updated_at) "
+          + "VALUES (?, ?, 'http://127.0.0.1/', '{}', '{}', 'whsec_x', 0, 0)", "ep_", OLD / 3, NEW / 3);
+      batch(h, "INSERT INTO subject (id, app_id, created_at, updated_at) VALUES (?, ?, 0, 0)", "sub_", OLD, NEW);
+      batch(h, "INSERT INTO message (id, app_id, event_type, payload, created_at) VALUES (?, ?, 'e', '{}', 0)",
+          "msg_", OLD, NEW);
+      // Each application's first endpoint receives all of its messages.
+      for (int i = 0; i < OLD + NEW; i++) {
+        String side = i < OLD ? "a" : "b";
+        String msg = id("msg_", side, i < OLD ? i : i - OLD);
+        String ep = id("ep_", side, 0);
+        String app = i < OLD ? "app_old" : "app_new";
+        DeliveryRepository.insert(h, msg, ep, app, 0, null, null);
+        h.execute("INSERT INTO attempt (id, msg_id, endpoint_id, app_id, url, status, response_status_code, response, "
+            + "response_duration_ms, trigger_type, created_at) VALUES (?, ?, ?, ?, 'http://127.0.0.1/', 0, 200, '', 1, 0, 0)",
+            id("atmpt_", side, i < OLD ? i : i - OLD), msg, ep, app);
+      }
+      h.execute("ANALYZE");
+      return null;
+    });
+    db.reads().setSqlLogger(new SqlLogger() {
+      @Override
+      public void logBeforeExecution(StatementContext ctx) {
+        statements.add(ctx.getRenderedSql());
+      }
+    });
+  }
+
+  @AfterEach
+  void close() {
+    db.close();
+  }
+
+  static String id(String prefix, String side, int i) {
+    return prefix + side + String.format("%06d", i);
+  }
+
+  /** Rows "a" (app_old) and then rows "b" (app_new), so that every old id sorts before every new one. */
+  static void batch(Handle h, String sql, String prefix, int old, int young) {
+    PreparedBatch b = h.prepareBatch(sql);
+    for (int i = 0; i < old; i++) {
+      b.add(id(prefix, "a", i), "app_old");
+    }
+    for (int i = 0; i < young; i++) {
+      b.add(id(prefix, "b", i), "app_new");
+    }
+    b.execute();
+  }
+
+  /** The first page and a middle page, each way. */
+  static List<PageRequest> pages(String middle) {
+    return List.of(new PageRequest(50, null, false, true), new PageRequest(50, middle, false, true),
+        new PageRequest(50, middle, true, true), new PageRequest(50, null, false, false),
+        new PageRequest(50, middle, false, false));
+  }
+
+  void assertPlans(String what, String middle, boolean inOrder, Function<PageRequest, List<?>> list) {
+    for (PageRequest page : pages(middle)) {
+      statements.clear();
+      List<?> rows = list.apply(page);
+      assertThat(rows).as(what + " returns a full page").hasSize(51);
+      String sql = statements.get(statements.size() - 1);
+      Map<String, Object> values = new HashMap<>();
+      values.put("app", "app_old");
+      values.put("ep", id("ep_", "a", 0));
+      values.put("msg", id("msg_", "a", 1_500));
+      values.put("after", page.after());
+      values.put("limit", page.limit() + 1);
+      String plan = db.reads().withHandle(h -> String.join("\n", plan(h, sql, values)));
+      assertReadsOneIndexRange(what + " " + page + ":\n" + plan, inOrder);
+    }
+  }
+
+  @Test
+  void an_applications_messages() {
+    var messages = new MessageRepository(db);
+    assertPlans("messages", id("msg_", "a", 1_500), true, page -> messages.list("app_old", page,
+        new MessageRepository.Filter(null, null, null, null, null)));
+  }
+
+  /** An application's endpoints are few enough that sorting them is a plan the engine may choose. */
+  @Test
+  void an_applications_endpoints_and_subjects() {
+    var endpoints = new EndpointRepository(db);
+    var subjects = new SubjectRepository(db);
+    assertPlans("endpoints", id("ep_", "a", 500), false, page -> endpoints.list("app_old", page));
+    assertPlans("subjects", id("sub_", "a", 1_500), true, page -> subjects.list("app_old", page, null));
+  }
+
+  @Test
+  void an_endpoints_attempts_and_messages() {
+    var attempts = new AttemptRepository(db);
+    String ep = id("ep_", "a", 0);
+    assertPlans("attempts", id("atmpt_", "a", 1_500), true, page -> attempts.list("app_old", page,
+        new AttemptRepository.Filter(null, ep, null, null, null, null, null)));
+    assertPlans("attempted messages", id("msg_", "a", 1_500), true, page -> attempts.statesOfEndpoint(ep, page, null));
+  }
+}
