@@ -100,8 +100,8 @@ final class Methods {
         over the mode's history length (one minute in smoke, ten in full: what every 10-minute pass meets once a
         Herald has run longer than its 30-day retention). Herald starts with its defaults; producers send at half of
         S1's rate from then on, open loop. Herald's first retention pass starts a minute after it; the "before"
-        window is 25-57 s after start, "during" runs until no seeded message is left (asked every 250 ms: through
-        the API's message list on the embedded store, with a query of the harness's own on PostgreSQL), and "after"
+        window is 25-57 s after start, "during" runs until no seeded message is left (asked every 250 ms through
+        the API's message list, one item), and "after"
         (as long as S2's window) starts once producers are answered within 50 ms again and the backlog the pass left
         is under a twentieth of a second's traffic. The pass's rate is counted from 60 s after start.
       - **Profile.** In the last repetition, one more S1 window on the warmed-up embedded Herald, with a JFR

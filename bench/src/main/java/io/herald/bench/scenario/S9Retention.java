@@ -67,13 +67,12 @@ public final class S9Retention {
           sleepUntil(started, FIRST_PASS_SECONDS);
           boolean finished;
           try (HeraldApi api = new HeraldApi(h.port())) { // opened now: an idle connection would have been closed
-            Left left = store == Store.EMBEDDED ? () -> api.hasMessages(History.APP) : () -> pgHasOld(target);
             out.put("during", window(ctx, load, cpu, pg, database, () -> {
-              while (left.any() && seconds(started) < FIRST_PASS_SECONDS + MAX_PASS_SECONDS) {
+              while (api.hasMessages(History.APP) && seconds(started) < FIRST_PASS_SECONDS + MAX_PASS_SECONDS) {
                 Context.sleep(0.25);
               }
             }));
-            finished = !left.any();
+            finished = !api.hasMessages(History.APP);
           }
           double passSeconds = seconds(started) - FIRST_PASS_SECONDS;
           out.put("passFinished", finished);
@@ -128,28 +127,6 @@ public final class S9Retention {
       }
     }
     return seconds(from);
-  }
-
-  /** Whether any seeded message is left. */
-  private interface Left {
-    boolean any() throws IOException;
-  }
-
-  /**
-   * On PostgreSQL, asked with a query of the harness's own, which the planner answers from the {@code message_app}
-   * index. For Herald's message list (its columns, ordered by id) it walked the primary key backwards past every newer
-   * message of the load's application (1.3-1.9 s and half a core per probe, late in a pass over two million
-   * messages; docs/performance.md).
-   */
-  private static boolean pgHasOld(String url) throws IOException {
-    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url);
-        java.sql.Statement s = c.createStatement();
-        java.sql.ResultSet r = s.executeQuery(
-            "SELECT id FROM message WHERE app_id = '" + History.APP + "' ORDER BY id DESC LIMIT 1")) {
-      return r.next();
-    } catch (java.sql.SQLException e) {
-      throw new IOException("cannot read the store's messages: " + e.getMessage(), e);
-    }
   }
 
   private interface Wait {
