@@ -38,7 +38,16 @@ public final class Postgres implements AutoCloseable {
   public Postgres(Path dataDir) throws IOException {
     this.dataDir = dataDir;
     Files.createDirectories(dataDir);
-    pg = EmbeddedPostgres.builder()
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    // BENCH_PG_SETTINGS=name=value,name=value: more server settings for an experiment, shown with the others.
+    String extra = System.getenv("BENCH_PG_SETTINGS");
+    if (extra != null && !extra.isBlank()) {
+      for (String pair : extra.split(",")) {
+        String[] kv = pair.split("=", 2);
+        builder.setServerConfig(kv[0].trim(), kv[1].trim());
+      }
+    }
+    pg = builder
         .setDataDirectory(dataDir)
         .setCleanDataDirectory(true)
         .setServerConfig("fsync", "on")
@@ -136,7 +145,7 @@ public final class Postgres implements AutoCloseable {
     Map<String, String> out = new LinkedHashMap<>();
     try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
       for (String name : new String[] {"server_version", "fsync", "synchronous_commit", "full_page_writes",
-          "wal_sync_method", "wal_init_zero", "shared_buffers", "max_connections"}) {
+          "wal_sync_method", "wal_init_zero", "shared_buffers", "max_connections", "commit_delay", "commit_siblings"}) {
         try (ResultSet r = s.executeQuery("SHOW " + name)) {
           r.next();
           out.put(name, r.getString(1));
