@@ -10,7 +10,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +35,10 @@ public final class Postgres implements AutoCloseable {
   private final EmbeddedPostgres pg;
   private final Path dataDir;
   private final String adminUrl;
+  /** The settings shown in the report: durability's, and any BENCH_PG_SETTINGS added. */
+  private final List<String> shown = new ArrayList<>(List.of("server_version", "fsync", "synchronous_commit",
+      "full_page_writes", "wal_sync_method", "wal_init_zero", "shared_buffers", "max_connections", "commit_delay",
+      "commit_siblings"));
   private int databases;
 
   public Postgres(Path dataDir) throws IOException {
@@ -45,6 +51,9 @@ public final class Postgres implements AutoCloseable {
       for (String pair : extra.split(",")) {
         String[] kv = pair.split("=", 2);
         builder.setServerConfig(kv[0].trim(), kv[1].trim());
+        if (!shown.contains(kv[0].trim())) {
+          shown.add(kv[0].trim());
+        }
       }
     }
     pg = builder
@@ -144,8 +153,7 @@ public final class Postgres implements AutoCloseable {
   public Map<String, String> settings() throws SQLException {
     Map<String, String> out = new LinkedHashMap<>();
     try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
-      for (String name : new String[] {"server_version", "fsync", "synchronous_commit", "full_page_writes",
-          "wal_sync_method", "wal_init_zero", "shared_buffers", "max_connections", "commit_delay", "commit_siblings"}) {
+      for (String name : shown) {
         try (ResultSet r = s.executeQuery("SHOW " + name)) {
           r.next();
           out.put(name, r.getString(1));
