@@ -3,17 +3,22 @@ package io.herald.server.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.server.config.ConfigLoader;
+import io.herald.server.delivery.AttemptOut;
 import io.herald.server.delivery.AttemptRepository;
 import io.herald.server.delivery.DeliveryRepository;
+import io.herald.server.endpoint.Endpoint;
 import io.herald.server.endpoint.EndpointRepository;
+import io.herald.server.message.Message;
 import io.herald.server.message.MessageRepository;
 import io.herald.server.store.Database;
+import io.herald.server.subject.Subject;
 import io.herald.server.subject.SubjectRepository;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.SqlLogger;
@@ -26,8 +31,9 @@ import org.junit.jupiter.api.Test;
  * Every list scoped to an application, an endpoint or a message reads its page from its scope's index, on every
  * storage engine ({@link SqliteListPlanTest}, {@link PostgresListPlanTest}), with skewed tenants: app_old's rows are
  * nine in ten and all older than app_new's. That is the shape under which PostgreSQL read the primary key backwards
- * and filtered, walking past every newer row for one page. The test runs the repositories' own statements, then
- * asks the engine for the plan of the last one with the same values.
+ * and filtered, walking past every newer row for one page. The test runs the repositories' own statements, first
+ * and middle pages each way, checks each page's rows against the scope's ids, then asks the engine for the plan of
+ * the statement it ran, with the same values.
  */
 abstract class ListPlanContract {
   static final int OLD = 3_000;
@@ -118,11 +124,27 @@ abstract class ListPlanContract {
         new PageRequest(50, middle, false, false));
   }
 
-  void assertPlans(String what, String middle, boolean inOrder, Function<PageRequest, List<?>> list) {
+  /** {@code count} ids from {@code from} on: {@code id(prefix, side, from)} and the ones after it. */
+  static List<String> ids(String prefix, String side, int from, int count) {
+    return IntStream.range(from, from + count).mapToObj(i -> id(prefix, side, i)).toList();
+  }
+
+  /**
+   * Runs each page of {@link #pages} through {@code list}, which answers the ids of the rows in the statement's
+   * order, and checks them against {@code scope}, the scope's ids; then checks the plan of the statement it ran.
+   */
+  void assertPages(String what, List<String> scope, String middle, boolean inOrder,
+      Function<PageRequest, List<String>> list) {
+    List<String> ascending = scope.stream().sorted().toList();
     for (PageRequest page : pages(middle)) {
       statements.clear();
-      List<?> rows = list.apply(page);
-      assertThat(rows).as(what + " returns a full page").hasSize(51);
+      List<String> rows = list.apply(page);
+      List<String> expected = (page.descendingSql() ? ascending.reversed() : ascending).stream()
+          .filter(id -> page.after() == null
+              || (page.descendingSql() ? id.compareTo(page.after()) < 0 : id.compareTo(page.after()) > 0))
+          .limit(page.limit() + 1).toList();
+      assertThat(expected).as("the test's own scope for " + what).hasSize(51);
+      assertThat(rows).as(what + " " + page).isEqualTo(expected);
       String sql = statements.get(statements.size() - 1);
       Map<String, Object> values = new HashMap<>();
       values.put("app", "app_old");
@@ -138,8 +160,8 @@ abstract class ListPlanContract {
   @Test
   void an_applications_messages() {
     var messages = new MessageRepository(db);
-    assertPlans("messages", id("msg_", "a", 1_500), true, page -> messages.list("app_old", page,
-        new MessageRepository.Filter(null, null, null, null, null)));
+    assertPages("messages", ids("msg_", "a", 0, OLD), id("msg_", "a", 1_500), true, page -> messages.list("app_old",
+        page, new MessageRepository.Filter(null, null, null, null, null)).stream().map(Message::id).toList());
   }
 
   /** An application's endpoints are few enough that sorting them is a plan the engine may choose. */
@@ -147,28 +169,36 @@ abstract class ListPlanContract {
   void an_applications_endpoints_and_subjects() {
     var endpoints = new EndpointRepository(db);
     var subjects = new SubjectRepository(db);
-    assertPlans("endpoints", id("ep_", "a", 500), false, page -> endpoints.list("app_old", page));
-    assertPlans("subjects", id("sub_", "a", 1_500), true, page -> subjects.list("app_old", page, null));
+    assertPages("endpoints", ids("ep_", "a", 0, OLD / 3), id("ep_", "a", 500), false,
+        page -> endpoints.list("app_old", page).stream().map(Endpoint::id).toList());
+    assertPages("subjects", ids("sub_", "a", 0, OLD), id("sub_", "a", 1_500), true,
+        page -> subjects.list("app_old", page, null).stream().map(Subject::id).toList());
   }
 
   @Test
   void an_endpoints_attempts_and_messages() {
     var attempts = new AttemptRepository(db);
     String ep = id("ep_", "a", 0);
-    assertPlans("attempts", id("atmpt_", "a", 1_500), true, page -> attempts.list("app_old", page,
-        new AttemptRepository.Filter(null, ep, null, null, null, null, null)));
-    assertPlans("attempted messages", id("msg_", "a", 1_500), true, page -> attempts.statesOfEndpoint(ep, page, null));
+    assertPages("attempts", ids("atmpt_", "a", 0, OLD), id("atmpt_", "a", 1_500), true,
+        page -> attempts.list("app_old", page, new AttemptRepository.Filter(null, ep, null, null, null, null, null))
+            .stream().map(AttemptOut::id).toList());
+    assertPages("attempted messages", ids("msg_", "a", 0, OLD), id("msg_", "a", 1_500), true,
+        page -> attempts.statesOfEndpoint(ep, page, null).stream().map(AttemptRepository.DeliveryState::msgId).toList());
   }
 
   /**
-   * A guard rather than a regression test: the old statements passed it too, since one message's rows are too few
-   * for a planner to prefer another index.
+   * A guard rather than a regression test for the plans: the old statements passed it too, since one message's rows
+   * are too few for a planner to prefer another index.
    */
   @Test
   void a_messages_attempts_and_destinations() {
     var attempts = new AttemptRepository(db);
-    assertPlans("a message's attempts", id("atmpt_", "m", 100), true, page -> attempts.list("app_old", page,
-        new AttemptRepository.Filter(FANNED, null, null, null, null, null, null)));
-    assertPlans("attempted destinations", id("ep_", "a", 100), true, page -> attempts.statesOfMessage(FANNED, page));
+    List<String> fannedAttempts = new ArrayList<>(ids("atmpt_", "m", 1, 199));
+    fannedAttempts.add(id("atmpt_", "a", 1_500));
+    assertPages("a message's attempts", fannedAttempts, id("atmpt_", "m", 100), true,
+        page -> attempts.list("app_old", page, new AttemptRepository.Filter(FANNED, null, null, null, null, null, null))
+            .stream().map(AttemptOut::id).toList());
+    assertPages("attempted destinations", ids("ep_", "a", 0, 200), id("ep_", "a", 100), true,
+        page -> attempts.statesOfMessage(FANNED, page).stream().map(AttemptRepository.DeliveryState::endpointId).toList());
   }
 }
