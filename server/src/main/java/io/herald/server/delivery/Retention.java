@@ -161,17 +161,29 @@ public final class Retention implements AutoCloseable {
       long start = System.nanoTime();
       Batch b = db.writes().executeInBackground(op);
       long took = System.nanoTime() - start;
-      long step = STEP.toNanos();
-      if (took < step / 2) {
-        size = Math.min(MAX_BATCH, size * 2);
-      } else if (took > step * 2) {
-        size = Math.max(MIN_BATCH, size / 2);
-      }
+      size = nextSize(size, took);
       if (b.last != null && running) {
-        LockSupport.parkNanos((long) (took * (1 - SHARE) / SHARE));
+        LockSupport.parkNanos(restAfter(took));
       }
       return b;
     }
+  }
+
+  /** The next batch's size after one of {@code size} took {@code tookNanos}: doubled or halved toward {@link #STEP}. */
+  static int nextSize(int size, long tookNanos) {
+    long step = STEP.toNanos();
+    if (tookNanos < step / 2) {
+      return Math.min(MAX_BATCH, size * 2);
+    }
+    if (tookNanos > step * 2) {
+      return Math.max(MIN_BATCH, size / 2);
+    }
+    return size;
+  }
+
+  /** The rest after a batch that took {@code tookNanos}, so that batches take {@link #SHARE} of the time. */
+  static long restAfter(long tookNanos) {
+    return (long) (tookNanos * (1 - SHARE) / SHARE);
   }
 
   @Override
