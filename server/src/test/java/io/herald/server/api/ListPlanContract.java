@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.jdbi.v3.core.Handle;
@@ -85,6 +86,12 @@ abstract class ListPlanContract {
             + "response_duration_ms, trigger_type, created_at) VALUES (?, ?, ?, 'app_old', 'http://127.0.0.1/', 0, 200, "
             + "'', 1, 0, 0)", id("atmpt_", "m", i), FANNED, ep);
       }
+      // Subjects of six messages each (order_0 to order_499), in message_subject.
+      PreparedBatch subjects = h.prepareBatch("UPDATE message SET subject = ?, sequence = ? WHERE id = ?");
+      for (int i = 0; i < OLD; i++) {
+        subjects.add("order_" + i % 500, i / 500 + 1, id("msg_", "a", i));
+      }
+      subjects.execute();
       h.execute("ANALYZE");
       return null;
     });
@@ -135,6 +142,11 @@ abstract class ListPlanContract {
    */
   void assertPages(String what, List<String> scope, String middle, boolean inOrder,
       Function<PageRequest, List<String>> list) {
+    assertPages(what, scope, middle, list, plan -> assertReadsOneIndexRange(plan, inOrder));
+  }
+
+  void assertPages(String what, List<String> scope, String middle, Function<PageRequest, List<String>> list,
+      Consumer<String> planCheck) {
     List<String> ascending = scope.stream().sorted().toList();
     for (PageRequest page : pages(middle)) {
       statements.clear();
@@ -143,7 +155,7 @@ abstract class ListPlanContract {
           .filter(id -> page.after() == null
               || (page.descendingSql() ? id.compareTo(page.after()) < 0 : id.compareTo(page.after()) > 0))
           .limit(page.limit() + 1).toList();
-      assertThat(expected).as("the test's own scope for " + what).hasSize(51);
+      assertThat(expected).as("the test's own scope for " + what).isNotEmpty();
       assertThat(rows).as(what + " " + page).isEqualTo(expected);
       String sql = statements.get(statements.size() - 1);
       Map<String, Object> values = new HashMap<>();
@@ -152,8 +164,9 @@ abstract class ListPlanContract {
       values.put("msg", FANNED);
       values.put("after", page.after());
       values.put("limit", page.limit() + 1);
+      values.put("subject", "order_7");
       String plan = db.reads().withHandle(h -> String.join("\n", plan(h, sql, values)));
-      assertReadsOneIndexRange(what + " " + page + ":\n" + plan, inOrder);
+      planCheck.accept(what + " " + page + ":\n" + plan);
     }
   }
 
@@ -162,6 +175,19 @@ abstract class ListPlanContract {
     var messages = new MessageRepository(db);
     assertPages("messages", ids("msg_", "a", 0, OLD), id("msg_", "a", 1_500), true, page -> messages.list("app_old",
         page, new MessageRepository.Filter(null, null, null, null, null)).stream().map(Message::id).toList());
+  }
+
+  /**
+   * A subject's messages are found by equality in message_subject and sorted, being few; the iterator filters among
+   * them. (With the application's range instead, PostgreSQL scanned the table.)
+   */
+  @Test
+  void a_subjects_messages() {
+    var messages = new MessageRepository(db);
+    List<String> order7 = IntStream.range(0, 6).mapToObj(k -> id("msg_", "a", 7 + 500 * k)).toList();
+    assertPages("a subject's messages", order7, id("msg_", "a", 1_507), page -> messages.list("app_old", page,
+            new MessageRepository.Filter(null, null, null, null, "order_7")).stream().map(Message::id).toList(),
+        plan -> assertThat(plan).contains("message_subject").doesNotContain("Seq Scan").doesNotContain("SCAN "));
   }
 
   /** An application's endpoints are few enough that sorting them is a plan the engine may choose. */
