@@ -50,6 +50,9 @@ public final class Postgres implements AutoCloseable {
     if (extra != null && !extra.isBlank()) {
       for (String pair : extra.split(",")) {
         String[] kv = pair.split("=", 2);
+        if (kv.length != 2 || kv[0].isBlank()) {
+          throw new IllegalArgumentException("BENCH_PG_SETTINGS: '" + pair + "' is not name=value");
+        }
         builder.setServerConfig(kv[0].trim(), kv[1].trim());
         if (!shown.contains(kv[0].trim())) {
           shown.add(kv[0].trim());
