@@ -26,4 +26,9 @@ class PostgresListPlanTest extends ListPlanContract {
       assertThat(plan).doesNotContain("Sort");
     }
   }
+
+  @Override
+  void assertUsesIndex(String plan, String index) {
+    assertThat(plan).contains("using " + index).doesNotContain("Seq Scan");
+  }
 }

@@ -28,4 +28,9 @@ class SqliteListPlanTest extends ListPlanContract {
       assertThat(plan).doesNotContain("TEMP B-TREE");
     }
   }
+
+  @Override
+  void assertUsesIndex(String plan, String index) {
+    assertThat(plan).contains("INDEX " + index).doesNotContain("SCAN ");
+  }
 }
