@@ -44,6 +44,8 @@ abstract class ListPlanContract {
 
   Database db;
   final List<String> statements = new ArrayList<>();
+  /** The subject whose messages a test lists, for the plan's values. */
+  String subject = "order_7";
 
   /** Settings that select the engine (a fresh database each time). */
   abstract Map<String, String> store();
@@ -82,10 +84,12 @@ abstract class ListPlanContract {
       for (int i = 1; i < 200; i++) {
         sent(h, id("atmpt_", "m", i), FANNED, id("ep_", "a", i), "app_old");
       }
-      // Subjects of six messages each (order_0 to order_499), in message_subject.
+      // app_old's first half is one long subject (a job's progress events); the rest are subjects of six messages
+      // each (order_0 to order_249).
       PreparedBatch subjects = h.prepareBatch("UPDATE message SET subject = ?, sequence = ? WHERE id = ?");
       for (int i = 0; i < OLD; i++) {
-        subjects.add("order_" + i % 500, i / 500 + 1, id("msg_", "a", i));
+        int k = i - OLD / 2;
+        subjects.add(k < 0 ? "job_long" : "order_" + k % 250, k < 0 ? i + 1 : k / 250 + 1, id("msg_", "a", i));
       }
       subjects.execute();
       h.execute("ANALYZE");
@@ -168,7 +172,7 @@ abstract class ListPlanContract {
       values.put("msg", FANNED);
       values.put("after", page.after());
       values.put("limit", page.limit() + 1);
-      values.put("subject", "order_7");
+      values.put("subject", subject);
       String plan = db.reads().withHandle(h -> String.join("\n", plan(h, sql, values)));
       planCheck.accept(what + " " + page + ":\n" + plan);
     }
@@ -182,16 +186,21 @@ abstract class ListPlanContract {
   }
 
   /**
-   * A subject's messages are found by equality in message_subject and sorted, being few; the iterator filters among
-   * them. (With the application's range instead, PostgreSQL scanned the table.)
+   * A subject's messages are read in order from message_subject, the subject being the scope, however many there are:
+   * a long job's progress events as much as an order's few. (With the subject's sequence in that index instead of
+   * the id, a page read every message of the subject and sorted them.)
    */
   @Test
   void a_subjects_messages() {
     var messages = new MessageRepository(db);
-    List<String> order7 = IntStream.range(0, 6).mapToObj(k -> id("msg_", "a", 7 + 500 * k)).toList();
-    assertPages("a subject's messages", order7, id("msg_", "a", 1_507), page -> messages.list("app_old", page,
-            new MessageRepository.Filter(null, null, null, null, "order_7")).stream().map(Message::id).toList(),
+    List<String> order7 = IntStream.range(0, 6).mapToObj(k -> id("msg_", "a", OLD / 2 + 7 + 250 * k)).toList();
+    assertPages("a short subject's messages", order7, order7.get(2), page -> messages.list("app_old", page,
+            new MessageRepository.Filter(null, null, null, null, subject)).stream().map(Message::id).toList(),
         plan -> assertUsesIndex(plan, "message_subject"));
+    subject = "job_long";
+    assertPages("a long subject's messages", ids("msg_", "a", 0, OLD / 2), id("msg_", "a", OLD / 4), true,
+        page -> messages.list("app_old", page, new MessageRepository.Filter(null, null, null, null, subject))
+            .stream().map(Message::id).toList());
   }
 
   /** An application's endpoints are few enough that sorting them is a plan the engine may choose. */
