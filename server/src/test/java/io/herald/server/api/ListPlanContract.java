@@ -188,7 +188,7 @@ abstract class ListPlanContract {
   /**
    * A subject's messages are read in order from message_subject, the subject being the scope, however many there are:
    * a long job's progress events as much as an order's few. (With the subject's sequence in that index instead of
-   * the id, a page read every message of the subject and sorted them.)
+   * the id, PostgreSQL read a long subject's page by walking the application's newer messages.)
    */
   @Test
   void a_subjects_messages() {
