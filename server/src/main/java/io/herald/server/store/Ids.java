@@ -67,6 +67,45 @@ public final class Ids {
   }
 
   /**
+   * The creation time an id carries, in epoch milliseconds, or -1 for a string that is not one of these ids (a
+   * retention pass reads how far through history its batches have come from the last id each looked at).
+   */
+  public static long millisOf(String id) {
+    int from = id.indexOf('_') + 1;
+    if (from == 0 || id.length() - from != LENGTH) {
+      return -1;
+    }
+    long high = 0; // the value is high * 2^64 + low, read digit by digit with 128-bit multiply-adds
+    long low = 0;
+    for (int i = from; i < id.length(); i++) {
+      int digit = digit(id.charAt(i));
+      if (digit < 0) {
+        return -1;
+      }
+      long productLow = low * 62;
+      high = high * 62 + Math.unsignedMultiplyHigh(low, 62);
+      low = productLow + digit;
+      if (Long.compareUnsigned(low, productLow) < 0) {
+        high++;
+      }
+    }
+    return high >>> 16;
+  }
+
+  private static int digit(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A' + 10;
+    }
+    if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 36;
+    }
+    return -1;
+  }
+
+  /**
    * Base62 of the 128-bit number {@code high:low}, by long division in 32-bit limbs: the same digits BigInteger
    * gave, without its allocations on every message, delivery and attempt.
    */

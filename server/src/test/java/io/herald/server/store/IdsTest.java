@@ -77,4 +77,20 @@ class IdsTest {
     }
     assertThat(seen).hasSize(40_000);
   }
+
+  @Test
+  void an_id_gives_back_the_time_it_was_made_with() {
+    for (long t : new long[] {0, 1, 1_763_800_000_000L, (1L << 48) - 1}) {
+      assertThat(Ids.millisOf(Ids.next("atmpt", t))).isEqualTo(t);
+      assertThat(Ids.millisOf(Ids.lowerBound("msg", t))).isEqualTo(t);
+    }
+    assertThat(Ids.millisOf(Ids.encode("msg", -1L, -1L))).as("every bit set").isEqualTo((1L << 48) - 1);
+  }
+
+  @Test
+  void a_string_that_is_not_an_id_has_no_time() {
+    assertThat(Ids.millisOf("msg_short")).isEqualTo(-1);
+    assertThat(Ids.millisOf("no-prefix-at-all-here-xx")).isEqualTo(-1);
+    assertThat(Ids.millisOf("msg_" + "-".repeat(22))).isEqualTo(-1);
+  }
 }
