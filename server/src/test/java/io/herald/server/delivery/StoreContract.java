@@ -315,6 +315,56 @@ abstract class StoreContract {
     assertThat(count("delivery")).isEqualTo(2);
   }
 
+  /**
+   * History far denser than a pass can walk in real time (a thousand messages a millisecond, with their rests between
+   * batches): it raises its share to the most it may take and reports that it did not keep up. Looking every
+   * millisecond instead of every ten seconds makes a pass this short long enough to look several times.
+   */
+  @Test
+  void a_pass_slower_than_history_ages_takes_more_of_the_writer_and_says_it_fell_behind() {
+    int old = 5_000;
+    oldMessages(old, 5);
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + Duration.ofDays(45).toMillis()), ZoneOffset.UTC);
+
+    Retention.Pass pass = new Retention(db, clock, Duration.ofDays(30), Duration.ZERO, Duration.ofHours(1),
+        Duration.ofMillis(1)).runOnce();
+
+    assertThat(pass.removed()).isEqualTo(old);
+    assertThat(count("message")).isZero();
+    assertThat(pass.share()).isEqualTo(Retention.MAX_SHARE);
+    assertThat(pass.keptUp()).isFalse();
+    assertThat(pass.walked()).isLessThan(Duration.ofMillis(5));
+  }
+
+  /** Sparse history (a message every few hours over a month) is walked far faster than it ages: the share stays. */
+  @Test
+  void a_pass_that_keeps_up_stays_at_its_share() {
+    int old = 600;
+    oldMessages(old, Duration.ofDays(25).toMillis());
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + Duration.ofDays(60).toMillis()), ZoneOffset.UTC);
+
+    Retention.Pass pass = new Retention(db, clock, Duration.ofDays(30), Duration.ZERO, Duration.ofHours(1),
+        Duration.ofMillis(1)).runOnce();
+
+    assertThat(pass.removed()).isEqualTo(old);
+    assertThat(pass.share()).isEqualTo(Retention.SHARE);
+    assertThat(pass.keptUp()).isTrue();
+    assertThat(pass.walked()).isGreaterThan(Duration.ofDays(24));
+  }
+
+  /** {@code n} final messages (no delivery) from T0, spread evenly over {@code spanMillis}, in one write. */
+  private void oldMessages(int n, long spanMillis) {
+    db.writes().execute(h -> {
+      var batch = h.prepareBatch(
+          "INSERT INTO message (id, app_id, event_type, payload, created_at) VALUES (:id, 'app_1', 'e', :p, :at)");
+      for (int i = 0; i < n; i++) {
+        long at = T0 + spanMillis * i / n;
+        batch.bind("id", Ids.next("msg", at)).bind("p", new byte[0]).bind("at", at).add();
+      }
+      return batch.execute();
+    });
+  }
+
   @Test
   void a_started_retention_waits_for_its_first_pass_and_then_deletes() {
     String old = Ids.next("msg", T0); // no delivery: final, so the first pass removes it
