@@ -98,7 +98,7 @@ final class Methods {
       - **S9.** Before Herald starts, `History` (on herald.jar) writes old messages, each with a delivered
         delivery and its attempt, with Herald's own statements and ids 31 days old: the traffic at half of S1's rate
         over the mode's history length (one minute in smoke, ten in full: what every 10-minute pass meets once a
-        Herald has run longer than its 30-day retention). Herald starts with its defaults; producers send at half of
+        Herald has run longer than its 30-day retention), their ids spaced in time at that rate. Herald starts with its defaults; producers send at half of
         S1's rate from then on, open loop. Herald's first retention pass starts a minute after it; the "before"
         window is 25-57 s after start, "during" runs until no seeded message is left (asked every 250 ms through
         the API's message list, one item), and "after"

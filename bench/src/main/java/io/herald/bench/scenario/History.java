@@ -35,16 +35,20 @@ final class History {
 
   /**
    * Writes {@code messages} old messages into {@code store} (a data directory or a PostgreSQL JDBC URL), all of
-   * application {@link #APP}, and returns what was written.
+   * application {@link #APP}, made {@code rate} a second as the traffic that left them was, and returns what was
+   * written. Their ids carry those times, and a retention pass reads from them how fast it walks history.
    */
-  static Map<String, Object> seed(Path heraldJar, Path dir, String store, int messages) throws IOException {
-    return OnHeraldJar.run(heraldJar, dir, History.class, "{\"messages\"", List.of(store, Integer.toString(messages)));
+  static Map<String, Object> seed(Path heraldJar, Path dir, String store, int messages, double rate)
+      throws IOException {
+    return OnHeraldJar.run(heraldJar, dir, History.class, "{\"messages\"",
+        List.of(store, Integer.toString(messages), Double.toString(rate)));
   }
 
-  /** {@code History <data dir | jdbc:postgresql:...> <messages>}. */
+  /** {@code History <data dir | jdbc:postgresql:...> <messages> <messages per second>}. */
   public static void main(String[] args) {
     String store = args[0];
     int count = Integer.parseInt(args[1]);
+    double millisApart = 1000 / Double.parseDouble(args[2]);
     long started = System.nanoTime();
     long first = System.currentTimeMillis() - AGE.toMillis();
     try (Database db = OnHeraldJar.open(store);
@@ -53,30 +57,33 @@ final class History {
       byte[] payload = Payloads.payload(0, 0); // the size the load sends
       for (int done = 0; done < count; done += BATCH) {
         int n = Math.min(BATCH, count - done);
-        long at = first + done; // a millisecond apart: a month old, in the order they came
+        int from = done;
         h.useTransaction(t -> {
           List<Message> messages = new ArrayList<>(n);
           List<DeliveryRepository.NewDelivery> rows = new ArrayList<>(n);
+          long[] at = new long[n];
           for (int i = 0; i < n; i++) {
-            String msgId = Ids.next("msg", at + i);
-            messages.add(new Message(msgId, APP, null, Payloads.EVENT_TYPE, null, payload, at + i, null, null,
+            at[i] = first + (long) ((from + i) * millisApart); // a month old, in the order they came
+            String msgId = Ids.next("msg", at[i]);
+            messages.add(new Message(msgId, APP, null, Payloads.EVENT_TYPE, null, payload, at[i], null, null,
                 null, null, null));
-            rows.add(new DeliveryRepository.NewDelivery(msgId, "ep_old", APP, at + i, at + i + 30_000, "old"));
+            rows.add(new DeliveryRepository.NewDelivery(msgId, "ep_old", APP, at[i], at[i] + 30_000, "old"));
           }
           MessageRepository.insertAll(t, messages);
           long[] ids = DeliveryRepository.insertAll(t, db.dialect(), rows);
           List<DeliveryRepository.Completion> outcomes = new ArrayList<>(n);
           for (int i = 0; i < n; i++) {
             DeliveryTask d = new DeliveryTask(ids[i], messages.get(i).id(), "ep_old", APP,
-                Payloads.EVENT_TYPE, payload, 0, false, at + i + 30_000, null, null);
+                Payloads.EVENT_TYPE, payload, 0, false, at[i] + 30_000, null, null);
             outcomes.add(new DeliveryRepository.Completion(d,
-                new DeliveryRepository.AttemptRecord("http://127.0.0.1:9/hook", 0, 200, "", 1), 0, null, at + i));
+                new DeliveryRepository.AttemptRecord("http://127.0.0.1:9/hook", 0, 200, "", 1), 0, null, at[i]));
           }
           DeliveryRepository.completeAll(t, "old", outcomes);
         });
       }
     }
     System.out.printf(java.util.Locale.ROOT, "{\"messages\":%d,\"rowsPerMessage\":3,\"ageDays\":%d,"
-            + "\"seconds\":%.1f}%n", count, AGE.toDays(), (System.nanoTime() - started) / 1e9);
+            + "\"spanSeconds\":%.1f,\"seconds\":%.1f}%n", count, AGE.toDays(), count * millisApart / 1000,
+        (System.nanoTime() - started) / 1e9);
   }
 }

@@ -46,7 +46,7 @@ public final class S9Retention {
       target = ctx.newDatabase("herald");
       settings.put("HERALD_DATABASE_URL", target);
     }
-    Map<String, Object> history = History.seed(ctx.jar, ctx.runDir, target, messages);
+    Map<String, Object> history = History.seed(ctx.jar, ctx.runDir, target, messages, rate);
     out.put("history", history);
     Context.log("  S9 " + store + ": " + messages + " old messages written in " + history.get("seconds") + " s");
     try (HeraldProcess h = ctx.herald("s9-" + store.name().toLowerCase(), store, settings, List.of(), null)) {
