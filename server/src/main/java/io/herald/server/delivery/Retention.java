@@ -19,11 +19,17 @@ import org.slf4j.LoggerFactory;
  * index entries), so an unpaced pass starves ingest: over one minute of month-old traffic at half of S1's rate, producers' p99 was
  * 1,024 ms on the embedded store and 46 s on PostgreSQL (bench S9, docs/performance.md). So a pass deletes in small batches,
  * each its own background write (requests' writes go first) taking about {@link #STEP} to its commit, its size adjusted
- * to that after every batch, and rests between batches so that it takes {@link #SHARE} of the writer's time, more (up
- * to {@link #MAX_SHARE}) only while that is too slow to keep up with history as it ages. A request whose commit
- * carries a batch waits at most one step longer. Each batch continues after the last id the previous one saw, so rows
- * a pass skips (a message still being delivered) and, on PostgreSQL, the dead index entries of rows deleted moments
- * ago are not walked again by every batch.
+ * to that after every batch, and rests between batches so that it takes at most {@link #SHARE} of the writer's time. A
+ * request whose commit carries a batch waits at most one step longer. Each batch continues after the last id the
+ * previous one saw, so rows a pass skips (a message still being delivered) and, on PostgreSQL, the dead index entries
+ * of rows deleted moments ago are not walked again by every batch.
+ *
+ * <p>A pass must also keep up: history ages as fast as it was written, so a pass that walks it more slowly than real
+ * time starts every pass further behind, and the tables grow until the disk is full. Each pass compares the history it
+ * covered with the time it took and warns when it fell behind. It does not take more of the writer to catch up: with up
+ * to half of it, the embedded store's pass kept no further ahead of its traffic (1.68 times the offered rate, against
+ * 1.76 at a quarter) and producers' p99 during it was 136 ms against 13 (bench S9, 225454 against 214428). On
+ * PostgreSQL what made the pass keep up was fewer checkpoints (docs/deployment.md, "Retention").
  */
 public final class Retention implements AutoCloseable {
   /** Messages (or attempts) per batch at the start of a pass; then sized to {@link #STEP}. */
@@ -32,31 +38,8 @@ public final class Retention implements AutoCloseable {
   static final int MAX_BATCH = 2_000;
   /** A batch's time from submit to commit aimed at: about what a request whose commit carries one waits longer. */
   static final Duration STEP = Duration.ofMillis(5);
-  /**
-   * Of the writer's time, what a pass takes while it keeps up: it rests (1 - share) / share times as long as each
-   * batch ran.
-   */
+  /** Of the writer's time, the most a pass takes: it rests (1 - SHARE) / SHARE times as long as each batch ran. */
   static final double SHARE = 0.25;
-  /**
-   * The share a pass may rise to while it walks history less than {@link #KEEP_UP} times as fast as history ages.
-   * History ages at the rate its traffic was written, so a pass slower than that never catches up: each starts
-   * further behind and the tables grow without bound. At a quarter of the writer's time, PostgreSQL's pass deleted
-   * 0.92 times the offered rate after the benchmark's soak (bench S9, full run 20261124-192206).
-   */
-  static final double MAX_SHARE = 0.5;
-  /**
-   * How much faster than history ages a pass aims to walk it. A pass starts {@link #every} after the one before
-   * ended, so one that walks r times as fast as real time runs every / (r - 1): 1.5 keeps it to two intervals.
-   */
-  static final double KEEP_UP = 1.5;
-  /**
-   * What each sweep aims at: a pass walks the same history twice, its attempts and then its messages (attempts
-   * first, so that the message sweep's batches do not walk their dead index entries on PostgreSQL), and two sweeps
-   * each at twice the pass's aim make the pass's.
-   */
-  static final double SWEEP_KEEP_UP = KEEP_UP * 2;
-  /** How often a pass compares the history it walked with the time that took, and sets its share from that. */
-  static final Duration LOOK = Duration.ofSeconds(10);
   static final Duration IDEMPOTENCY_TTL = Duration.ofHours(12);
   private static final Logger log = LoggerFactory.getLogger(Retention.class);
 
@@ -65,19 +48,12 @@ public final class Retention implements AutoCloseable {
   private final Duration keep;
   private final Duration firstAfter;
   private final Duration every;
-  private final Duration look;
   private volatile boolean running = true;
   private Thread thread;
 
   /** Passes start {@code firstAfter} after {@link #start}, then {@code every} after the end of the one before. */
   public Retention(Database db, Clock clock, Duration keep, Duration firstAfter, Duration every) {
-    this(db, clock, keep, firstAfter, every, LOOK);
-  }
-
-  /** With how often a pass sets its share ({@link #LOOK}): tests look more often than real passes last. */
-  Retention(Database db, Clock clock, Duration keep, Duration firstAfter, Duration every, Duration look) {
     this.db = db;
-    this.look = look;
     this.clock = clock;
     this.keep = keep;
     this.firstAfter = firstAfter;
@@ -102,16 +78,17 @@ public final class Retention implements AutoCloseable {
   }
 
   /**
-   * What a pass did: the rows it removed, how long it took, how much history it walked in that time (the longer of its
-   * sweeps', from the first id a sweep reached to its last), and the share of the writer's time it ended with.
+   * What a pass did: the rows it removed, how long it took, and how much history it covered: from the oldest id a
+   * sweep found to the cutoff, the longer of its two sweeps' (zero if it found none). Once Herald has run longer than
+   * its retention, that is the time since the previous pass's cutoff.
    */
-  public record Pass(int removed, Duration took, Duration walked, double share) {
+  public record Pass(int removed, Duration took, Duration covered) {
     /**
-     * Whether it walked history at least as fast as history ages, or found none to walk. A pass that did not leaves
-     * the tables growing.
+     * Whether it covered history at least as fast as history ages, or found none. A pass that did not leaves the
+     * tables growing.
      */
     public boolean keptUp() {
-      return walked.isZero() || walked.compareTo(took) >= 0;
+      return covered.isZero() || covered.compareTo(took) >= 0;
     }
   }
 
@@ -123,40 +100,50 @@ public final class Retention implements AutoCloseable {
     Pace pace = new Pace();
     String attemptBound = Ids.lowerBound("atmpt", cutoff);
     String messageBound = Ids.lowerBound("msg", cutoff);
-    total += sweep(pace, after -> attemptsAfter(after, attemptBound, pace.size));
-    total += sweep(pace, after -> messagesAfter(after, messageBound, pace.size));
+    Sweep attempts = sweep(pace, after -> attemptsAfter(after, attemptBound, pace.size));
+    Sweep messages = sweep(pace, after -> messagesAfter(after, messageBound, pace.size));
+    total += attempts.removed + messages.removed;
     long idemCutoff = clock.millis() - IDEMPOTENCY_TTL.toMillis();
     total += db.writes().execute(h -> h.createUpdate("DELETE FROM idempotency WHERE created_at < :cutoff")
         .bind("cutoff", idemCutoff).execute());
-    Pass pass = new Pass(total, Duration.ofNanos(System.nanoTime() - started), Duration.ofMillis(pace.walkedMillis),
-        pace.share);
+    long oldest = Math.min(attempts.oldestMillis, messages.oldestMillis);
+    Pass pass = new Pass(total, Duration.ofNanos(System.nanoTime() - started),
+        Duration.ofMillis(oldest == Long.MAX_VALUE ? 0 : Math.max(0, cutoff - oldest)));
     if (total > 0) {
-      log.info("retention removed {} old rows in {} s over {} s of history, ending at {}% of the writer's time", total,
-          pass.took().toSeconds(), pass.walked().toSeconds(), Math.round(pass.share() * 100));
+      log.info("retention removed {} old rows in {} s, covering {} s of history", total, seconds(pass.took()),
+          seconds(pass.covered()));
     }
-    // Only over a walk long enough to tell: a short pass's few batches say little about its rate.
-    if (!pass.keptUp() && pass.took().compareTo(look.multipliedBy(3)) > 0) {
-      log.warn("retention walked {} s of old history in {} s, slower than history ages, at {}% of the writer's time:"
-              + " the tables will grow; see docs/deployment.md, \"Retention\"", pass.walked().toSeconds(),
-          pass.took().toSeconds(), Math.round(pass.share() * 100));
+    if (!pass.keptUp()) {
+      log.warn("retention covered {} s of old history in {} s, slower than history ages: the tables will grow;"
+          + " see docs/deployment.md, \"Retention\"", seconds(pass.covered()), seconds(pass.took()));
     }
     return pass;
   }
 
+  private static String seconds(Duration d) {
+    return String.format(java.util.Locale.ROOT, "%.1f", d.toMillis() / 1000.0);
+  }
+
+  /** What a sweep removed, and the creation time of the oldest id it found (Long.MAX_VALUE: none it could read). */
+  private record Sweep(int removed, long oldestMillis) {}
+
   /** Runs {@code batchAfter}'s batches, each after the last id the one before looked at, until none is left. */
-  private int sweep(Pace pace, java.util.function.Function<String, WriteOp<Batch>> batchAfter) {
+  private Sweep sweep(Pace pace, java.util.function.Function<String, WriteOp<Batch>> batchAfter) {
     int removed = 0;
+    long oldest = Long.MAX_VALUE;
     String after = "";
-    pace.beginSweep();
     while (running) {
       Batch b = pace.run(batchAfter.apply(after));
       removed += b.removed;
       if (b.last == null) {
         break;
       }
+      if (after.isEmpty() && Ids.millisOf(b.first) >= 0) {
+        oldest = Ids.millisOf(b.first); // ids sort by creation time: the first batch's first is the oldest
+      }
       after = b.last;
     }
-    return removed;
+    return new Sweep(removed, oldest);
   }
 
   /** What one batch removed, and the first and last ids it looked at (null: none left below the bound). */
@@ -208,74 +195,23 @@ public final class Retention implements AutoCloseable {
 
   /**
    * Runs batches as background writes, sizes the next one so that it takes about {@link #STEP} from submit to commit,
-   * and rests after each so that batches take their share of the time. Timed to the commit, not to the statements: on
-   * the embedded store a batch's commit writes every page its deletes touched, and timed to its statements alone,
-   * batches grew until a commit held the writer for up to 100 ms (bench S9). Every {@link #look} it compares the
-   * history its batches walked (the time in the ids they reached) with the time that took, and sets the share.
+   * and rests after each so that batches take at most {@link #SHARE} of the time. Timed to the commit, not to the
+   * statements: on the embedded store a batch's commit writes every page its deletes touched, and timed to its
+   * statements alone, batches grew until a commit held the writer for up to 100 ms (bench S9).
    */
   private final class Pace {
     int size = FIRST_BATCH;
-    double share = SHARE;
-    /** The longest walk of a sweep so far, in milliseconds of history. */
-    long walkedMillis;
-    /** The creation time of the first id this sweep reached (-1: none yet). */
-    private long sweepMillis = -1;
-    /** Where the current look began: its time, and the creation time of the id reached then (-1: none yet). */
-    private long lookNanos;
-    private long lookMillis = -1;
-
-    /** A sweep starts again from the oldest ids, so its walk is measured from its own first batch. */
-    void beginSweep() {
-      sweepMillis = -1;
-      lookMillis = -1;
-    }
 
     Batch run(WriteOp<Batch> op) {
       long start = System.nanoTime();
       Batch b = db.writes().executeInBackground(op);
-      long now = System.nanoTime();
-      long took = now - start;
+      long took = System.nanoTime() - start;
       size = nextSize(size, took);
-      if (b.last != null) {
-        walk(start, now, Ids.millisOf(b.first), Ids.millisOf(b.last));
-        if (running) {
-          LockSupport.parkNanos(restAfter(took, share));
-        }
+      if (b.last != null && running) {
+        LockSupport.parkNanos(restAfter(took));
       }
       return b;
     }
-
-    /** After a batch that ran from {@code start} to {@code now} over ids made from {@code first} to {@code reached}. */
-    private void walk(long start, long now, long first, long reached) {
-      if (first < 0 || reached < 0) {
-        return; // not Herald's ids: no time to read, so this batch does not count
-      }
-      if (sweepMillis < 0) {
-        sweepMillis = first;
-      }
-      walkedMillis = Math.max(walkedMillis, reached - sweepMillis);
-      if (lookMillis < 0) {
-        lookNanos = start;
-        lookMillis = first;
-      }
-      if (now - lookNanos >= look.toNanos()) {
-        share = nextShare(share, (reached - lookMillis) / ((now - lookNanos) / 1e6));
-        lookNanos = now;
-        lookMillis = reached;
-      }
-    }
-  }
-
-  /**
-   * The share after a look in which a sweep walked history {@code pace} times as fast as it ages: scaled toward
-   * {@link #SWEEP_KEEP_UP} (a sweep's rate is about proportional to its share while the writer has room), within
-   * {@link #SHARE} and {@link #MAX_SHARE}.
-   */
-  static double nextShare(double share, double pace) {
-    if (pace <= 0) {
-      return MAX_SHARE;
-    }
-    return Math.clamp(share * SWEEP_KEEP_UP / pace, SHARE, MAX_SHARE);
   }
 
   /** The next batch's size after one of {@code size} took {@code tookNanos}: doubled or halved toward {@link #STEP}. */
@@ -290,9 +226,9 @@ public final class Retention implements AutoCloseable {
     return size;
   }
 
-  /** The rest after a batch that took {@code tookNanos}, so that batches take {@code share} of the time. */
-  static long restAfter(long tookNanos, double share) {
-    return (long) (tookNanos * (1 - share) / share);
+  /** The rest after a batch that took {@code tookNanos}, so that batches take {@link #SHARE} of the time. */
+  static long restAfter(long tookNanos) {
+    return (long) (tookNanos * (1 - SHARE) / SHARE);
   }
 
   @Override

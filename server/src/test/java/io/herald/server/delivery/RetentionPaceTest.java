@@ -36,25 +36,8 @@ class RetentionPaceTest {
   @Test
   void the_rest_after_a_batch_keeps_the_pass_to_its_share_of_the_time() {
     long took = Duration.ofMillis(4).toNanos();
-    long rest = Retention.restAfter(took, Retention.SHARE);
+    long rest = Retention.restAfter(took);
     assertThat((double) took / (took + rest)).isCloseTo(Retention.SHARE, offset(1e-9));
     assertThat(rest).isEqualTo(Duration.ofMillis(12).toNanos());
-    assertThat(Retention.restAfter(took, 0.5)).isEqualTo(took);
-  }
-
-  @Test
-  void a_sweep_behind_its_aim_takes_a_share_scaled_to_reach_it_up_to_the_most_allowed() {
-    double pace = Retention.SWEEP_KEEP_UP * 0.8; // at 0.25, so 0.25 / 0.8 would reach the aim
-    assertThat(Retention.nextShare(Retention.SHARE, pace)).isCloseTo(Retention.SHARE / 0.8, offset(1e-9));
-    assertThat(Retention.nextShare(Retention.SHARE, Retention.SWEEP_KEEP_UP / 10)).isEqualTo(Retention.MAX_SHARE);
-    assertThat(Retention.nextShare(Retention.SHARE, 0)).as("not a millisecond of history walked")
-        .isEqualTo(Retention.MAX_SHARE);
-  }
-
-  @Test
-  void a_sweep_ahead_of_its_aim_gives_its_extra_share_back_down_to_the_usual() {
-    assertThat(Retention.nextShare(Retention.MAX_SHARE, Retention.SWEEP_KEEP_UP * 1.6))
-        .isCloseTo(Retention.MAX_SHARE / 1.6, offset(1e-9));
-    assertThat(Retention.nextShare(Retention.MAX_SHARE, Retention.SWEEP_KEEP_UP * 100)).isEqualTo(Retention.SHARE);
   }
 }
