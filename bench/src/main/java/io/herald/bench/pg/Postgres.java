@@ -120,6 +120,22 @@ public final class Postgres implements AutoCloseable {
   }
 
   /**
+   * Vacuums and analyzes {@code database} and then checkpoints the cluster, so that rows just written look like rows
+   * written long ago: their pages visible to all, counted, and on disk, with no checkpoint or autovacuum of them still
+   * to come. Returns the seconds that took.
+   */
+  public double settle(String database) throws SQLException {
+    long started = System.nanoTime();
+    try (Connection c = DriverManager.getConnection(url(database)); Statement s = c.createStatement()) {
+      s.execute("VACUUM (ANALYZE)");
+    }
+    try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
+      s.execute("CHECKPOINT");
+    }
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  /**
    * Autovacuum and autoanalyze runs on {@code database}'s tables so far. Read over that database (the per-table views
    * are per database), after its commit count, so the read's own commit lands in the next window: one per window.
    */

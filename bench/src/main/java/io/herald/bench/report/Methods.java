@@ -98,12 +98,13 @@ final class Methods {
       - **S9.** Before Herald starts, `History` (on herald.jar) writes old messages, each with a delivered
         delivery and its attempt, with Herald's own statements and ids 31 days old: the traffic at half of S1's rate
         over the mode's history length (one minute in smoke, ten in full: what every 10-minute pass meets once a
-        Herald has run longer than its 30-day retention), their ids spaced in time at that rate. Herald starts with its defaults; producers send at half of
-        S1's rate from then on, open loop. Herald's first retention pass starts a minute after it; the "before"
-        window is 25-57 s after start, "during" runs until no seeded message is left (asked every 250 ms through
-        the API's message list, one item), and "after"
-        (as long as S2's window) starts once producers are answered within 50 ms again and the backlog the pass left
-        is under a twentieth of a second's traffic. The pass's rate is counted from 60 s after start.
+        Herald has run longer than its 30-day retention), their ids spaced in time at that rate. On PostgreSQL the
+        database is then vacuumed and checkpointed, as month-old rows would have been. Herald starts with its
+        defaults; producers send at half of S1's rate from then on, open loop. Herald's first retention pass starts a
+        minute after it; the "before" window is 25-57 s after start, "during" runs until no seeded message is left
+        (asked every 250 ms through the API's message list, one item), and "after" (as long as S2's window) starts
+        once producers are answered within 50 ms again and the backlog the pass left is under a twentieth of a
+        second's traffic. The pass's rate is counted from 60 s after start.
       - **Profile.** In the last repetition, one more S1 window on the warmed-up embedded Herald, with a JFR
         recording (`settings=profile` plus the TLAB allocation events) started and dumped by `jcmd` exactly around
         it, and CPU per thread group from `/proc/<pid>/task/*/stat` (which also sees the JIT compilers, the GC and
