@@ -51,7 +51,7 @@ public final class S9Retention {
     Context.log("  S9 " + store + ": " + messages + " old messages written in " + history.get("seconds") + " s");
     if (store == Store.POSTGRES) {
       // Month-old rows were vacuumed and checkpointed long ago; without this, "before" measured the seeding's own
-      // checkpoint and autovacuums (p99 182-374 ms in 214428, 221225 and 223521, against 4-46 ms after the pass).
+      // checkpoint and autovacuums (p99 182-374 ms in 214428, 221225 and 223521).
       // The embedded store's seeding ends by closing its database, which checkpoints SQLite's WAL.
       try {
         history.put("settleSeconds", Snapshot.round(ctx.pg().settle(Postgres.databaseOf(target)), 1));

@@ -68,7 +68,7 @@ public final class Ids {
 
   /**
    * The creation time an id carries, in epoch milliseconds, or -1 for a string that is not one of these ids (a
-   * retention pass reads how far through history its batches have come from the last id each looked at).
+   * retention pass reads how much history it covered from the oldest id it found).
    */
   public static long millisOf(String id) {
     int from = id.indexOf('_') + 1;
