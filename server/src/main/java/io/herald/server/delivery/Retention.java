@@ -138,8 +138,9 @@ public final class Retention implements AutoCloseable {
       if (b.last == null) {
         break;
       }
-      if (after.isEmpty() && Ids.millisOf(b.first) >= 0) {
+      if (after.isEmpty()) {
         oldest = Ids.millisOf(b.first); // ids sort by creation time: the first batch's first is the oldest
+        oldest = oldest < 0 ? Long.MAX_VALUE : oldest;
       }
       after = b.last;
     }

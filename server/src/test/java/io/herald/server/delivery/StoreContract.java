@@ -320,18 +320,21 @@ abstract class StoreContract {
    * take several batches, each a commit and a rest), so it deletes them all and reports that it fell behind.
    */
   @Test
-  void a_pass_slower_than_history_ages_says_it_fell_behind() {
+  void a_pass_slower_than_history_ages_says_it_fell_behind() throws Exception {
     int old = 10_000;
     oldMessages(old, 1);
     Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + Duration.ofDays(30).toMillis() + 2), ZoneOffset.UTC);
 
-    Retention.Pass pass = new Retention(db, clock, Duration.ofDays(30), Duration.ZERO, Duration.ofHours(1)).runOnce();
+    Logged logged = logged(new Retention(db, clock, Duration.ofDays(30), Duration.ZERO, Duration.ofHours(1))::runOnce);
+    Retention.Pass pass = logged.pass();
 
     assertThat(pass.removed()).isEqualTo(old);
     assertThat(count("message")).isZero();
     assertThat(pass.covered()).isEqualTo(Duration.ofMillis(2));
     assertThat(pass.took()).isGreaterThan(pass.covered());
     assertThat(pass.keptUp()).isFalse();
+    assertThat(logged.warnings()).singleElement().asString()
+        .contains("slower than history ages").contains("docs/deployment.md");
   }
 
   /**
@@ -339,21 +342,41 @@ abstract class StoreContract {
    * with.
    */
   @Test
-  void a_pass_that_covers_history_faster_than_it_ages_kept_up() {
+  void a_pass_that_covers_history_faster_than_it_ages_kept_up() throws Exception {
     int old = 600;
     oldMessages(old, Duration.ofDays(5).toMillis());
     Clock clock = Clock.fixed(Instant.ofEpochMilli(T0 + Duration.ofDays(40).toMillis()), ZoneOffset.UTC);
     Retention retention = new Retention(db, clock, Duration.ofDays(30), Duration.ZERO, Duration.ofHours(1));
 
-    Retention.Pass pass = retention.runOnce();
+    Logged logged = logged(retention::runOnce);
+    Retention.Pass pass = logged.pass();
 
     assertThat(pass.removed()).isEqualTo(old);
     assertThat(pass.covered()).isEqualTo(Duration.ofDays(10));
     assertThat(pass.keptUp()).isTrue();
+    assertThat(logged.warnings()).isEmpty();
     Retention.Pass empty = retention.runOnce();
     assertThat(empty.removed()).isZero();
     assertThat(empty.covered()).isZero();
     assertThat(empty.keptUp()).isTrue();
+  }
+
+  /** A retention pass and the warnings Retention logged while it ran. */
+  private record Logged(Retention.Pass pass, List<String> warnings) {}
+
+  private Logged logged(Callable<Retention.Pass> run) throws Exception {
+    var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Retention.class);
+    var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    logger.addAppender(appender);
+    Retention.Pass pass;
+    try {
+      pass = run.call();
+    } finally {
+      logger.detachAppender(appender);
+    }
+    return new Logged(pass, appender.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+        .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
   }
 
   /** {@code n} final messages (no delivery) from T0, spread evenly over {@code spanMillis}, in one write. */
