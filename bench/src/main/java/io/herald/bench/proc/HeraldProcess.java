@@ -41,6 +41,7 @@ public final class HeraldProcess extends JavaProcess {
   public static HeraldProcess start(Path jar, Map<String, String> settings, List<String> jvmArgs, Path log, Path strace)
       throws IOException {
     Map<String, String> env = new LinkedHashMap<>(baseSettings());
+    env.putAll(diagnosticSettings());
     env.putAll(settings);
     List<String> cmd = new ArrayList<>();
     if (strace != null) {
@@ -62,6 +63,27 @@ public final class HeraldProcess extends JavaProcess {
   public static List<String> diagnosticJvmArgs() {
     String opts = System.getenv().getOrDefault("BENCH_HERALD_JAVA_OPTS", "").strip();
     return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+  }
+
+  /**
+   * BENCH_HERALD_SETTINGS, {@code NAME=value,NAME=value}: HERALD_* settings for every Herald the harness starts, under
+   * the scenarios' own (S4's retry schedule, S6's lease), for an experiment such as a larger
+   * {@code HERALD_MAX_IN_FLIGHT_PER_ENDPOINT}. Like BENCH_HERALD_JAVA_OPTS, a run with them is not Herald as users run
+   * it by default, and the report says so.
+   */
+  public static Map<String, String> diagnosticSettings() {
+    Map<String, String> m = new LinkedHashMap<>();
+    String spec = System.getenv().getOrDefault("BENCH_HERALD_SETTINGS", "").strip();
+    for (String item : spec.isEmpty() ? new String[0] : spec.split(",")) {
+      int eq = item.indexOf('=');
+      String name = eq < 0 ? item.strip() : item.substring(0, eq).strip();
+      if (eq < 0 || !name.startsWith("HERALD_")) {
+        throw new IllegalArgumentException("BENCH_HERALD_SETTINGS: '" + item.strip() + "' is not HERALD_NAME=value;"
+            + " write, for example, BENCH_HERALD_SETTINGS=HERALD_MAX_IN_FLIGHT_PER_ENDPOINT=64");
+      }
+      m.put(name, item.substring(eq + 1).strip());
+    }
+    return m;
   }
 
   /** The settings every benchmark Herald shares; everything else is Herald's default. */

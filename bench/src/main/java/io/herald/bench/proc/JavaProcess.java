@@ -25,6 +25,10 @@ public class JavaProcess implements AutoCloseable {
     this.log = log;
     Files.createDirectories(log.getParent());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    // A HERALD_* variable in the shell that started the harness (left from running bin/serve, say) would otherwise
+    // reach every Herald it starts: a run would measure settings its report does not show, and an embedded Herald
+    // would follow an inherited HERALD_DATABASE_URL to somebody's PostgreSQL. Children get only what they are given.
+    pb.environment().keySet().removeIf(variable -> variable.startsWith("HERALD_"));
     pb.environment().putAll(env);
     process = pb.start();
   }

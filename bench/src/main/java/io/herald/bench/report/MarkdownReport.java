@@ -235,8 +235,10 @@ public final class MarkdownReport {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("embedded store durability", "SQLite WAL, synchronous=FULL (fixed in Herald): a commit returns after fsync");
     m.put("PostgreSQL durability", postgres == null ? "(PostgreSQL not used)" : postgres.toString());
-    m.put("Herald settings", herald.toString() + " (all else default; S4: HERALD_RETRY_SCHEDULE=\"\"; S6: lease 30 s, "
-        + "delivery timeout 5 s)");
+    Map<String, String> diagnosticSettings = io.herald.bench.proc.HeraldProcess.diagnosticSettings();
+    m.put("Herald settings", herald.toString() + (diagnosticSettings.isEmpty() ? " (all else default"
+        : " and " + diagnosticSettings + " (BENCH_HERALD_SETTINGS, diagnostic; all else default")
+        + "; S4: HERALD_RETRY_SCHEDULE=\"\"; S6: lease 30 s, delivery timeout 5 s)");
     List<String> diagnostic = io.herald.bench.proc.HeraldProcess.diagnosticJvmArgs();
     m.put("Herald JVM", diagnostic.isEmpty() ? "java -jar herald.jar serve, no JVM flags (JDK defaults)"
         : "java " + String.join(" ", diagnostic) + " -jar herald.jar serve (BENCH_HERALD_JAVA_OPTS, diagnostic)");
