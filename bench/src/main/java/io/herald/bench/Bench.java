@@ -96,6 +96,11 @@ final class Bench {
     results.put("versions", versions);
     Context.log("Herald " + versions.get("herald") + ", " + mode.name() + " mode, " + mode.reps() + " repetition(s), "
         + sel + "; work directory " + runDir);
+    // Read once here so that a malformed BENCH_HERALD_SETTINGS stops the run before its baselines, not minutes in.
+    Map<String, String> diagnosticSettings = HeraldProcess.diagnosticSettings();
+    if (!diagnosticSettings.isEmpty()) {
+      Context.log("every Herald gets " + diagnosticSettings + " (BENCH_HERALD_SETTINGS, diagnostic)");
+    }
 
     List<Map<String, Object>> reps = new ArrayList<>();
     results.put("reps", reps);
