@@ -616,11 +616,20 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Where an outcome's follow-up runs: settling it sends the lane's next delivery, and the writer's thread, which
-   * completes the write, must not spend its time on HTTP. When it did, draining a backlog (no ingest to carry the
-   * sends) had a quarter of the writer's samples in HTTP sends, and the writer was the busiest thread.
+   * Where an outcome's follow-up runs: settling it sends the lane's next delivery, and the writer's thread must not
+   * spend its time on HTTP. When it did, draining a backlog (no ingest to carry the sends) had a quarter of the
+   * writer's samples in HTTP sends, and the writer was the busiest thread. A committed outcome is completed on a
+   * virtual thread that the write queue starts for its whole commit, and the follow-up runs there in place; completed
+   * on a platform thread (the writer, after a failed commit, or the HTTP client's network thread when the write was
+   * done before this was attached), it moves to a virtual thread of its own.
    */
-  private static final Executor OFF_THE_WRITER = Thread::startVirtualThread;
+  private static final Executor OFF_THE_WRITER = task -> {
+    if (Thread.currentThread().isVirtual()) {
+      task.run();
+    } else {
+      Thread.startVirtualThread(task);
+    }
+  };
 
   /**
    * The endpoint answered (or the delivery ends without a request): its slot is free for the lane's next request
