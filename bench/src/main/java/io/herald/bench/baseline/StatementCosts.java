@@ -68,7 +68,13 @@ public final class StatementCosts {
     }
   }
 
+  private static final Set<String> DRAIN_VARIANTS = Set.of("herald", "no-claim", "no-claim-no-attempt",
+      "attempt-no-indexes", "attempt-without-rowid", "no-claim-index");
+
   private static String drain(Connection c, String variant, int batch) throws SQLException {
+    if (!DRAIN_VARIANTS.contains(variant)) {
+      throw new IllegalArgumentException("no drain variant " + variant + "; one of " + DRAIN_VARIANTS);
+    }
     boolean claims = !variant.startsWith("no-claim") || variant.equals("no-claim-index");
     boolean attempts = !variant.equals("no-claim-no-attempt");
     seed(c);
@@ -90,7 +96,7 @@ public final class StatementCosts {
           st.execute("CREATE INDEX attempt_msg ON attempt (msg_id, id)");
           st.execute("CREATE INDEX attempt_endpoint ON attempt (endpoint_id, id)");
         }
-        default -> throw new IllegalArgumentException("no drain variant " + variant);
+        default -> throw new IllegalStateException(variant);
       }
     }
     c.commit();
