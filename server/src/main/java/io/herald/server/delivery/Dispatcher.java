@@ -623,7 +623,7 @@ public final class Dispatcher implements AutoCloseable {
    * on a platform thread (the writer, after a failed commit, or the HTTP client's network thread when the write was
    * done before this was attached), it moves to a virtual thread of its own.
    */
-  private static final Executor OFF_THE_WRITER = task -> {
+  static final Executor OFF_THE_WRITER = task -> {
     if (Thread.currentThread().isVirtual()) {
       task.run();
     } else {

@@ -352,23 +352,18 @@ public final class WriteQueue implements AutoCloseable {
       return healthy && usable(handle);
     }
     commits.increment();
-    List<Pending<?>> later = null;
-    List<Object> laterResults = null;
+    List<Runnable> later = new ArrayList<>();
     for (int i = 0; i < batch.size(); i++) {
       Pending<?> p = batch.get(i);
-      if (!p.background()) {
-        complete(p, results[i]);
-        continue;
+      Object value = results[i];
+      if (p.background()) {
+        later.add(() -> complete(p, value));
+      } else {
+        complete(p, value);
       }
-      if (later == null) {
-        later = new ArrayList<>();
-        laterResults = new ArrayList<>();
-      }
-      later.add(p);
-      laterResults.add(results[i]);
     }
-    if (later != null) {
-      completeOffTheWriter(later, laterResults);
+    if (!later.isEmpty()) {
+      completeOffTheWriter(later);
     }
     return true;
   }
@@ -380,12 +375,8 @@ public final class WriteQueue implements AutoCloseable {
    * drain of S4's backlog, the writer being what bounds that drain. A waiting request's write is still completed by
    * the writer itself, at once.
    */
-  private static void completeOffTheWriter(List<Pending<?>> ps, List<Object> values) {
-    Thread.startVirtualThread(() -> {
-      for (int i = 0; i < ps.size(); i++) {
-        complete(ps.get(i), values.get(i));
-      }
-    });
+  private static void completeOffTheWriter(List<Runnable> completions) {
+    Thread.startVirtualThread(() -> completions.forEach(Runnable::run));
   }
 
   /**
