@@ -27,12 +27,14 @@ import org.jdbi.v3.core.Jdbi;
  *   <li>{@code drain <variant>}: 200,000 due, unclaimed deliveries to one endpoint, drained as the writer drains S4's
  *       backlog: a refill of 64 (the refill's select, then the claim's batched update) whenever fewer than 64 are
  *       queued, and outcomes (the attempt insert, the fenced delivery update) in commits of {@code --batch} (20).
+ *       S4's drained deliveries are on their second attempt, so the attempt is a row of its own there too.
  *       Variants: {@code herald}; {@code no-claim} (the claim's update left out, rows held in memory and skipped);
  *       {@code no-claim-no-attempt}; {@code attempt-no-indexes} (the attempt table's two secondary indexes dropped);
  *       {@code attempt-without-rowid}; {@code no-claim-index} (the {@code delivery_claim} index dropped).</li>
  *   <li>{@code s1 <variant>}: S1's shape, as the store floor: commits of 10 new messages with their claimed
- *       deliveries and the previous commit's 10 outcomes, for 8 s after a 4 s warm-up. Variants: {@code herald},
- *       {@code no-attempt}.</li>
+ *       deliveries and the previous commit's 10 outcomes, for 8 s after a 4 s warm-up. Variants: {@code herald}
+ *       (the first attempt kept in the delivery's row); {@code attempt-table} (as before the twenty-fourth session:
+ *       the first attempt a row of the attempt table); {@code no-attempt}.</li>
  * </ul>
  *
  * <p>Not part of {@code bench/run}: a tool for deciding which statement to take on next (docs/performance.md,
@@ -173,11 +175,11 @@ public final class StatementCosts {
   }
 
   private static String s1(Connection c, String variant) throws SQLException {
-    boolean attempts = switch (variant) {
-      case "herald" -> true;
-      case "no-attempt" -> false;
-      default -> throw new IllegalArgumentException("no s1 variant " + variant);
-    };
+    if (!List.of("herald", "attempt-table", "no-attempt").contains(variant)) {
+      throw new IllegalArgumentException("no s1 variant " + variant + "; one of herald, attempt-table, no-attempt");
+    }
+    boolean inRow = variant.equals("herald");
+    boolean attempts = variant.equals("attempt-table");
     int batch = 10;
     PreparedStatement message = c.prepareStatement(INSERT_MESSAGE);
     PreparedStatement delivery = c.prepareStatement("""
@@ -185,7 +187,7 @@ public final class StatementCosts {
                               claim_token, created_at, updated_at)
         VALUES (?, 'ep_f', 'app_f', 1, 0, 0, ?, ?, 'node_f', ?, ?) RETURNING id""");
     PreparedStatement attempt = c.prepareStatement(INSERT_ATTEMPT);
-    PreparedStatement finish = c.prepareStatement(FINISH);
+    PreparedStatement finish = c.prepareStatement(inRow ? FINISH_FIRST : FINISH);
     List<Object[]> previous = new ArrayList<>();
     long warmEnd = System.nanoTime() + 4_000_000_000L;
     long end = warmEnd + 8_000_000_000L;
@@ -229,7 +231,11 @@ public final class StatementCosts {
         if (attempts) {
           bindAttempt(attempt, attemptSeq++, (String) q[1], now);
         }
-        bindFinish(finish, (Long) q[0], now);
+        if (inRow) {
+          bindFinishFirst(finish, (Long) q[0], attemptSeq++, now);
+        } else {
+          bindFinish(finish, (Long) q[0], now);
+        }
       }
       if (attempts) {
         attempt.executeBatch();
@@ -298,6 +304,24 @@ public final class StatementCosts {
     finish.addBatch();
   }
 
+  private static void bindFinishFirst(PreparedStatement finish, long deliveryId, long seq, long now)
+      throws SQLException {
+    finish.setInt(1, 0);
+    finish.setNull(2, Types.BIGINT);
+    finish.setLong(3, now);
+    finish.setString(4, String.format(Locale.ROOT, "atmpt_%020d", seq));
+    finish.setString(5, "http://127.0.0.1:9/hook");
+    finish.setInt(6, 0);
+    finish.setInt(7, 200);
+    finish.setString(8, "");
+    finish.setLong(9, 1);
+    finish.setInt(10, 0);
+    finish.setLong(11, now);
+    finish.setLong(12, deliveryId);
+    finish.setString(13, "node_f");
+    finish.addBatch();
+  }
+
   private static String result(String what, long[] cpu0, long started, int deliveries) {
     long[] cpu = Proc.currentThreadCpuMicros();
     double seconds = (System.nanoTime() - started) / 1e9;
@@ -314,6 +338,14 @@ public final class StatementCosts {
       INSERT INTO attempt (id, msg_id, endpoint_id, app_id, url, status, response_status_code, response,
                            response_duration_ms, trigger_type, created_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+  /** As {@code DeliveryRepository.FINISH_FIRST_ATTEMPT}: a delivery's first attempt, kept in its row. */
+  private static final String FINISH_FIRST = """
+      UPDATE delivery SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
+                          lease_until = NULL, claim_token = NULL, manual = 0, updated_at = ?,
+                          attempt_id = ?, attempt_url = ?, attempt_status = ?, attempt_status_code = ?,
+                          attempt_response = ?, attempt_duration_ms = ?, attempt_trigger = ?, attempt_at = ?
+      WHERE id = ? AND claim_token = ? AND attempt_id IS NULL""";
 
   /** As {@code DeliveryRepository.FINISH_ATTEMPT}: fenced on the claim token. */
   private static final String FINISH = """

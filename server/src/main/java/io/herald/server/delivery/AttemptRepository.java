@@ -10,10 +10,38 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Handle;
 
-/** Reads of attempts and of per-(message, endpoint) delivery state, and the writes behind resend and recover. */
+/**
+ * Reads of attempts and of per-(message, endpoint) delivery state, and the writes behind resend and recover.
+ *
+ * <p>An attempt is stored in one of two places: a delivery's first attempt in the delivery's own row (the
+ * {@code attempt_*} columns, written by the update that records its outcome), a later one as a row of the attempt
+ * table ({@link DeliveryRepository#completeAll}). Every read here reads both, as one list in attempt id order.
+ */
 public final class AttemptRepository {
-  private static final String COLUMNS = "a.id, a.msg_id, a.endpoint_id, a.url, a.response, a.response_status_code, "
-      + "a.response_duration_ms, a.status, a.trigger_type, a.created_at";
+  /** Where attempts are kept, with the column that holds each field: the attempt table, or a delivery's first. */
+  private record Source(String table, String id, String msgId, String endpointId, String appId, String url,
+      String response, String statusCode, String durationMs, String status, String trigger, String createdAt,
+      String present) {
+    /** The select list, in {@link AttemptOut#of}'s names, the same in both sources (a compound select's rule). */
+    String columns() {
+      return id + " AS id, " + msgId + " AS msg_id, " + endpointId + " AS endpoint_id, " + url + " AS url, "
+          + response + " AS response, " + statusCode + " AS response_status_code, " + durationMs
+          + " AS response_duration_ms, " + status + " AS status, " + trigger + " AS trigger_type, " + createdAt
+          + " AS created_at";
+    }
+  }
+
+  private static final Source TABLE = new Source("attempt a", "a.id", "a.msg_id", "a.endpoint_id", "a.app_id", "a.url",
+      "a.response", "a.response_status_code", "a.response_duration_ms", "a.status", "a.trigger_type", "a.created_at",
+      null);
+
+  /**
+   * A delivery's first attempt. {@code present} is stated, not left to follow from the other conditions, so that the
+   * planner may read an endpoint's from {@code delivery_attempt_endpoint}, which holds only such rows.
+   */
+  private static final Source FIRST = new Source("delivery d", "d.attempt_id", "d.msg_id", "d.endpoint_id", "d.app_id",
+      "d.attempt_url", "d.attempt_response", "d.attempt_status_code", "d.attempt_duration_ms", "d.attempt_status",
+      "d.attempt_trigger", "d.attempt_at", "d.attempt_id IS NOT NULL");
 
   /** Filters of the attempt lists; any may be null. */
   public record Filter(String msgId, String endpointId, Integer status, Integer statusCodeClass, List<String> eventTypes,
@@ -26,43 +54,27 @@ public final class AttemptRepository {
   }
 
   /**
-   * Newest first: a message's attempts (to one endpoint when the filter names it too), or an endpoint's. The page is
-   * read from attempt_msg or attempt_endpoint (see {@link PageRequest#scopedCondition}).
+   * Newest first: a message's attempts (to one endpoint when the filter names it too), or an endpoint's. Each source
+   * reads its part of the page in order from its scope's index ({@link PageRequest#scopedCondition}), a page's worth
+   * at most: an endpoint's from attempt_endpoint and delivery_attempt_endpoint, a message's from attempt_msg and the
+   * delivery's (msg_id, endpoint_id) key, where a message has one row per endpoint it went to. The two parts are
+   * merged by id.
+   *
+   * <p>Each part carries its own ORDER BY and LIMIT. With them only around the union, PostgreSQL planned each part
+   * on its own, without the order (a part with a WHERE clause stays a subquery), and sorted every row of the scope
+   * after the iterator: a page of an endpoint's attempts would have read its whole history. SQLite reads each part
+   * from its index and sorts the page's rows again, at most twice a page.
    */
   public List<AttemptOut> list(String appId, PageRequest page, Filter f) {
     if (f.msgId() == null && f.endpointId() == null) {
       throw new IllegalArgumentException("an attempt list is of a message or of an endpoint");
     }
-    String scope = f.msgId() != null ? "a.msg_id" : "a.endpoint_id";
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM attempt a");
     boolean byType = f.eventTypes() != null && !f.eventTypes().isEmpty();
-    if (byType) {
-      sql.append(" JOIN message m ON m.id = a.msg_id");
-    }
-    sql.append(" WHERE a.app_id = :app AND ")
-        .append(page.scopedCondition(scope, f.msgId() != null ? ":msg" : ":ep", "a.id"));
-    if (f.msgId() != null && f.endpointId() != null) {
-      sql.append(" AND a.endpoint_id = :ep");
-    }
-    if (f.status() != null) {
-      sql.append(" AND a.status = :status");
-    }
-    if (f.statusCodeClass() != null) {
-      sql.append(f.statusCodeClass() == 0 ? " AND a.response_status_code = 0"
-          : " AND a.response_status_code >= :cls AND a.response_status_code < :cls + 100");
-    }
-    if (byType) {
-      sql.append(" AND m.event_type IN (<types>)");
-    }
-    if (f.before() != null) {
-      sql.append(" AND a.created_at < :before");
-    }
-    if (f.after() != null) {
-      sql.append(" AND a.created_at > :after_time");
-    }
-    sql.append(" ORDER BY ").append(page.scopedOrderBy(scope, "a.id")).append(" LIMIT :limit");
+    String sql = "SELECT * FROM (" + select(TABLE, page, f, byType) + ") t UNION ALL SELECT * FROM ("
+        + select(FIRST, page, f, byType) + ") f ORDER BY "
+        + page.scopedOrderBy(f.msgId() != null ? "msg_id" : "endpoint_id", "id") + " LIMIT :limit";
     return db.reads().withHandle(h -> {
-      var q = h.createQuery(sql.toString()).bind("app", appId).bind("after", page.after()).bind("msg", f.msgId())
+      var q = h.createQuery(sql).bind("app", appId).bind("after", page.after()).bind("msg", f.msgId())
           .bind("ep", f.endpointId()).bind("status", f.status()).bind("cls", f.statusCodeClass())
           .bind("before", f.before()).bind("after_time", f.after()).bind("limit", page.limit() + 1);
       if (byType) {
@@ -72,15 +84,58 @@ public final class AttemptRepository {
     });
   }
 
+  /** One source's part of {@link #list}'s statement. */
+  private static String select(Source s, PageRequest page, Filter f, boolean byType) {
+    String scope = f.msgId() != null ? s.msgId() : s.endpointId();
+    StringBuilder sql = new StringBuilder("SELECT " + s.columns() + " FROM " + s.table());
+    if (byType) {
+      sql.append(" JOIN message m ON m.id = ").append(s.msgId());
+    }
+    sql.append(" WHERE ").append(s.appId()).append(" = :app AND ")
+        .append(page.scopedCondition(scope, f.msgId() != null ? ":msg" : ":ep", s.id()));
+    if (s.present() != null) {
+      sql.append(" AND ").append(s.present());
+    }
+    if (f.msgId() != null && f.endpointId() != null) {
+      sql.append(" AND ").append(s.endpointId()).append(" = :ep");
+    }
+    if (f.status() != null) {
+      sql.append(" AND ").append(s.status()).append(" = :status");
+    }
+    if (f.statusCodeClass() != null) {
+      sql.append(f.statusCodeClass() == 0 ? " AND " + s.statusCode() + " = 0"
+          : " AND " + s.statusCode() + " >= :cls AND " + s.statusCode() + " < :cls + 100");
+    }
+    if (byType) {
+      sql.append(" AND m.event_type IN (<types>)");
+    }
+    if (f.before() != null) {
+      sql.append(" AND ").append(s.createdAt()).append(" < :before");
+    }
+    if (f.after() != null) {
+      sql.append(" AND ").append(s.createdAt()).append(" > :after_time");
+    }
+    return sql.append(" ORDER BY ").append(page.scopedOrderBy(scope, s.id())).append(" LIMIT :limit").toString();
+  }
+
   public Optional<AttemptOut> find(String appId, String msgId, String attemptId) {
-    return db.reads().withHandle(h -> h.createQuery("SELECT " + COLUMNS
-            + " FROM attempt a WHERE a.app_id = :app AND a.msg_id = :msg AND a.id = :id")
+    return db.reads().withHandle(h -> h.createQuery(byId(TABLE) + " UNION ALL " + byId(FIRST))
         .bind("app", appId).bind("msg", msgId).bind("id", attemptId)
         .map((rs, ctx) -> AttemptOut.of(rs)).findOne());
   }
 
-  public void deleteResponse(String attemptId) {
-    db.writes().execute(h -> h.createUpdate("UPDATE attempt SET response = '' WHERE id = :id").bind("id", attemptId).execute());
+  private static String byId(Source s) {
+    return "SELECT " + s.columns() + " FROM " + s.table() + " WHERE " + s.appId() + " = :app AND " + s.msgId()
+        + " = :msg AND " + s.id() + " = :id";
+  }
+
+  /** Empties an attempt's stored response, wherever it is kept. */
+  public void deleteResponse(String msgId, String attemptId) {
+    db.writes().execute(h -> {
+      h.createUpdate("UPDATE attempt SET response = '' WHERE id = :id").bind("id", attemptId).execute();
+      return h.createUpdate("UPDATE delivery SET attempt_response = '' WHERE msg_id = :msg AND attempt_id = :id")
+          .bind("msg", msgId).bind("id", attemptId).execute();
+    });
   }
 
   /** A delivery's state as the API shows it with an endpoint or a message. */

@@ -92,7 +92,7 @@ public final class AttemptRoutes {
     Message msg = messages.require(app.id(), ctx.pathParam("msg"));
     AttemptOut a = attempts.find(app.id(), msg.id(), ctx.pathParam("attempt"))
         .orElseThrow(() -> ApiException.notFound("attempt '" + ctx.pathParam("attempt") + "'"));
-    attempts.deleteResponse(a.id());
+    attempts.deleteResponse(msg.id(), a.id());
     Respond.noContent(ctx);
   }
 

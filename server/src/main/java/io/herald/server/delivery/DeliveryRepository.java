@@ -318,7 +318,7 @@ public final class DeliveryRepository {
 
   /**
    * Records one attempt and moves the delivery on, fenced on the claim token. Returns false when another process
-   * had taken the delivery over; the attempt row is kept either way, since the request did happen.
+   * had taken the delivery over; the attempt is kept either way, since the request did happen.
    *
    * @param nextAttemptAt null when the delivery reached a final state
    */
@@ -328,52 +328,97 @@ public final class DeliveryRepository {
   }
 
   /**
-   * {@link #complete} for several deliveries at once: the attempts go as one batch and the updates as another, two
-   * round trips on PostgreSQL however many outcomes there are. Element i says whether {@code outcomes[i]}'s delivery
-   * was still this process's.
+   * {@link #complete} for several deliveries at once. A delivery's first attempt is written into its own row by the
+   * update that moves it on ({@link #FINISH_FIRST_ATTEMPT}); a later one is a row of the attempt table, inserted
+   * before the update. Each kind goes as one batch, so on PostgreSQL the round trips do not grow with the number of
+   * outcomes. Element i says whether {@code outcomes[i]}'s delivery was still this process's.
    */
   public static boolean[] completeAll(Handle h, String claimToken, List<Completion> outcomes) {
+    boolean[] ours = new boolean[outcomes.size()];
+    List<Integer> first = new ArrayList<>(outcomes.size());
+    List<Integer> later = new ArrayList<>();
+    for (int i = 0; i < ours.length; i++) {
+      (outcomes.get(i).task().attempts() == 0 ? first : later).add(i);
+    }
     try {
-      PreparedStatement insert = HotStatements.prepare(h, INSERT_ATTEMPT);
-      for (Completion c : outcomes) {
-        DeliveryTask task = c.task();
-        AttemptRecord attempt = c.attempt();
-        insert.setString(1, Ids.next("atmpt", c.now()));
-        insert.setString(2, task.msgId());
-        insert.setString(3, task.endpointId());
-        insert.setString(4, task.appId());
-        insert.setString(5, attempt.url());
-        insert.setInt(6, attempt.status());
-        insert.setInt(7, attempt.statusCode());
-        insert.setString(8, attempt.response());
-        insert.setLong(9, attempt.durationMs());
-        insert.setInt(10, task.manual() ? 1 : 0);
-        insert.setLong(11, c.now());
-        insert.addBatch();
-      }
-      insert.executeBatch();
-      PreparedStatement update = HotStatements.prepare(h, FINISH_ATTEMPT);
-      for (Completion c : outcomes) {
-        update.setInt(1, c.status());
-        if (c.nextAttemptAt() == null) {
-          update.setNull(2, Types.BIGINT);
-        } else {
-          update.setLong(2, c.nextAttemptAt());
+      if (!first.isEmpty()) {
+        PreparedStatement update = HotStatements.prepare(h, FINISH_FIRST_ATTEMPT);
+        for (int i : first) {
+          Completion c = outcomes.get(i);
+          AttemptRecord a = c.attempt();
+          bindFinish(update, c);
+          update.setString(4, Ids.next("atmpt", c.now()));
+          update.setString(5, a.url());
+          update.setInt(6, a.status());
+          update.setInt(7, a.statusCode());
+          update.setString(8, a.response());
+          update.setLong(9, a.durationMs());
+          update.setInt(10, c.task().manual() ? 1 : 0);
+          update.setLong(11, c.now());
+          update.setLong(12, c.task().id());
+          update.setString(13, claimToken);
+          update.addBatch();
         }
-        update.setLong(3, c.now());
-        update.setLong(4, c.task().id());
-        update.setString(5, claimToken);
-        update.addBatch();
+        int[] counts = update.executeBatch();
+        for (int k = 0; k < counts.length; k++) {
+          if (counts[k] == 1) {
+            ours[first.get(k)] = true;
+          } else {
+            // Not this process's claim any more (another took the delivery over), or the row already holds a first
+            // attempt, which the claim's count of attempts did not show (taken over from a process that recorded
+            // one meanwhile). Either way the attempt is kept as a row, and the fenced update says whose it was.
+            later.add(first.get(k));
+          }
+        }
       }
-      int[] counts = update.executeBatch();
-      boolean[] ours = new boolean[outcomes.size()];
-      for (int i = 0; i < ours.length; i++) {
-        ours[i] = counts[i] == 1;
+      if (!later.isEmpty()) {
+        PreparedStatement insert = HotStatements.prepare(h, INSERT_ATTEMPT);
+        for (int i : later) {
+          Completion c = outcomes.get(i);
+          DeliveryTask task = c.task();
+          AttemptRecord attempt = c.attempt();
+          insert.setString(1, Ids.next("atmpt", c.now()));
+          insert.setString(2, task.msgId());
+          insert.setString(3, task.endpointId());
+          insert.setString(4, task.appId());
+          insert.setString(5, attempt.url());
+          insert.setInt(6, attempt.status());
+          insert.setInt(7, attempt.statusCode());
+          insert.setString(8, attempt.response());
+          insert.setLong(9, attempt.durationMs());
+          insert.setInt(10, task.manual() ? 1 : 0);
+          insert.setLong(11, c.now());
+          insert.addBatch();
+        }
+        insert.executeBatch();
+        PreparedStatement update = HotStatements.prepare(h, FINISH_ATTEMPT);
+        for (int i : later) {
+          Completion c = outcomes.get(i);
+          bindFinish(update, c);
+          update.setLong(4, c.task().id());
+          update.setString(5, claimToken);
+          update.addBatch();
+        }
+        int[] counts = update.executeBatch();
+        for (int k = 0; k < counts.length; k++) {
+          ours[later.get(k)] = counts[k] == 1;
+        }
       }
       return ours;
     } catch (SQLException e) {
       throw new UnableToExecuteStatementException(e, null);
     }
+  }
+
+  /** The delivery's new status, next attempt and update time: both updates' first three parameters. */
+  private static void bindFinish(PreparedStatement ps, Completion c) throws SQLException {
+    ps.setInt(1, c.status());
+    if (c.nextAttemptAt() == null) {
+      ps.setNull(2, Types.BIGINT);
+    } else {
+      ps.setLong(2, c.nextAttemptAt());
+    }
+    ps.setLong(3, c.now());
   }
 
   private static final String INSERT_ATTEMPT = """
@@ -387,6 +432,16 @@ public final class DeliveryRepository {
                           lease_until = NULL, claim_token = NULL, manual = 0, updated_at = ?
       WHERE id = ? AND claim_token = ?""";
 
+  /**
+   * {@link #FINISH_ATTEMPT} for a delivery's first attempt, which it keeps in the row. Fenced on the claim token, and
+   * on the row holding no first attempt yet, so that none is overwritten.
+   */
+  private static final String FINISH_FIRST_ATTEMPT = """
+      UPDATE delivery SET status = ?, attempts = attempts + 1, next_attempt_at = ?,
+                          lease_until = NULL, claim_token = NULL, manual = 0, updated_at = ?,
+                          attempt_id = ?, attempt_url = ?, attempt_status = ?, attempt_status_code = ?,
+                          attempt_response = ?, attempt_duration_ms = ?, attempt_trigger = ?, attempt_at = ?
+      WHERE id = ? AND claim_token = ? AND attempt_id IS NULL""";
 
   /** Ends a delivery without an attempt (its endpoint was disabled or deleted, or its content removed). */
   public static void abandon(Handle h, long deliveryId, String claimToken, long now) {

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Removes old history so tables stop growing: messages older than the retention period whose deliveries are all
  * final (with their deliveries and attempts), attempts older than the period, and expired idempotency
- * records.
+ * records. A delivery's first attempt is kept in the delivery's row ({@link AttemptRepository}) and goes with it.
  *
  * <p>A pass shares the writer with ingest, and deleting a message costs about what writing it did (its rows and their
  * index entries), so an unpaced pass starves ingest: over one minute of month-old traffic at half of S1's rate, producers' p99 was

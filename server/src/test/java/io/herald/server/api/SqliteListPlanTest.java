@@ -33,4 +33,26 @@ class SqliteListPlanTest extends ListPlanContract {
   void assertUsesIndex(String plan, String index) {
     assertThat(plan).contains("INDEX " + index).doesNotContain("SCAN ");
   }
+
+  /**
+   * The union's parts are co-routines {@code t} and {@code f}, each scanned and sorted once more for the merge (at
+   * most a page of rows each): those two scans and two sorts are the only ones allowed.
+   */
+  @Override
+  void assertReadsEachPart(String plan, boolean inOrder, String... indexes) {
+    for (String index : indexes) {
+      assertThat(plan).contains("INDEX " + index);
+    }
+    List<String> lines = plan.lines().toList();
+    assertThat(lines.stream().filter(l -> l.contains("SCAN "))).containsExactly("SCAN t", "SCAN f");
+    if (inOrder) {
+      assertThat(lines.stream().filter(l -> l.contains("TEMP B-TREE")))
+          .containsExactly("USE TEMP B-TREE FOR ORDER BY", "USE TEMP B-TREE FOR ORDER BY");
+    }
+  }
+
+  @Override
+  String deliveryKey() {
+    return "sqlite_autoindex_delivery_1";
+  }
 }

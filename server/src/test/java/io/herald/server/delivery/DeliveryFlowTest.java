@@ -90,8 +90,18 @@ class DeliveryFlowTest {
     await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
       var states = herald.get("/api/v1/app/acme/msg/" + msgId + "/endpoint").json().path("data");
       assertThat(states.get(0).path("statusText").asText()).isEqualTo("success");
-      assertThat(herald.get("/api/v1/app/acme/attempt/msg/" + msgId).json().path("data")).hasSize(3);
     });
+    // The first attempt is kept in the delivery's row, the retries in the attempt table: one list, newest first.
+    var byMessage = herald.get("/api/v1/app/acme/attempt/msg/" + msgId).json().path("data");
+    assertThat(byMessage.findValuesAsText("responseStatusCode")).containsExactly("200", "500", "500");
+    assertThat(byMessage.findValuesAsText("id")).doesNotHaveDuplicates()
+        .isSortedAccordingTo(java.util.Comparator.reverseOrder());
+    String ep = byMessage.get(0).path("endpointId").asText();
+    assertThat(herald.get("/api/v1/app/acme/attempt/endpoint/" + ep).json().path("data").findValuesAsText("id"))
+        .isEqualTo(byMessage.findValuesAsText("id"));
+    String first = byMessage.get(2).path("id").asText();
+    assertThat(herald.get("/api/v1/app/acme/msg/" + msgId + "/attempt/" + first).json().path("responseStatusCode")
+        .asInt()).isEqualTo(500);
   }
 
   @Test

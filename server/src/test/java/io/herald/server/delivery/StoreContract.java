@@ -177,10 +177,89 @@ abstract class StoreContract {
     assertThat(status(gone.id())).isEqualTo(2);
     assertThat(claim(T0 + 5_000, "node_3", 10)).as("the retry is due at T0+5000, unclaimed; node_2 still holds its own")
         .extracting(DeliveryTask::id).containsExactly(retried.id());
-    assertThat(count("attempt")).as("every request that happened is on record, fenced or not").isEqualTo(3);
-    List<Integer> codes = db.reads().withHandle(h -> h.createQuery(
-        "SELECT response_status_code FROM attempt ORDER BY response_status_code").mapTo(Integer.class).list());
-    assertThat(codes).containsExactly(200, 410, 500);
+    assertThat(ints("SELECT response_status_code FROM attempt"))
+        .as("the fenced-out attempt is a row of its own: its delivery's row is node_2's").containsExactly(200);
+    assertThat(ints("SELECT attempt_status_code FROM delivery WHERE attempt_id IS NOT NULL ORDER BY attempt_status_code"))
+        .as("first attempts recorded with their deliveries").containsExactly(410, 500);
+    var attempts = new AttemptRepository(db);
+    for (DeliveryTask t : held) {
+      assertThat(attempts.list("app_1", new PageRequest(10, null, false, true),
+          new AttemptRepository.Filter(t.msgId(), null, null, null, null, null, null)))
+          .as("every request that happened is on record, fenced or not").hasSize(1);
+    }
+  }
+
+  /**
+   * A delivery's first attempt is kept in its row, later ones in the attempt table, and every read of attempts sees
+   * them as one list in id order: by message, by endpoint, filtered, paged, one by one, with a response deleted.
+   */
+  @Test
+  void a_deliverys_first_attempt_is_kept_in_its_row_and_read_with_the_later_ones() {
+    endpointIn("app_1", "ep_2");
+    String msgId = Ids.next("msg", T0);
+    message(msgId, T0);
+    db.writes().execute(h -> DeliveryRepository.insert(h, msgId, "ep_2", "app_1", T0, null, null));
+    attempted(msgId, "ep_1", T0 + 1, 503, 500, 200); // a first attempt, then two retries
+    attempted(msgId, "ep_2", T0 + 10, 200); // ids order by time only between milliseconds
+
+    assertThat(count("attempt")).as("the retries only").isEqualTo(2);
+    var attempts = new AttemptRepository(db);
+    List<AttemptOut> byMessage = attempts.list("app_1", new PageRequest(10, null, false, true),
+        new AttemptRepository.Filter(msgId, null, null, null, null, null, null));
+    assertThat(byMessage).extracting(AttemptOut::responseStatusCode).as("newest first").containsExactly(200, 200, 500, 503);
+    assertThat(byMessage).extracting(AttemptOut::id).isSortedAccordingTo(Collections.reverseOrder());
+    AttemptOut first = byMessage.get(3);
+    assertThat(first.endpointId()).isEqualTo("ep_1");
+    assertThat(first.url()).isEqualTo("http://127.0.0.1/");
+    assertThat(first.status()).isEqualTo(2);
+    assertThat(first.response()).isEqualTo("answer 503");
+    assertThat(first.responseDurationMs()).isEqualTo(1);
+    assertThat(first.timestamp()).isEqualTo(io.herald.server.api.Json.time(T0 + 1));
+
+    var ep1 = new AttemptRepository.Filter(null, "ep_1", null, null, null, null, null);
+    List<AttemptOut> page1 = attempts.list("app_1", new PageRequest(2, null, false, true), ep1);
+    assertThat(page1).extracting(AttemptOut::responseStatusCode).as("a page of 2, and one more: there is a next")
+        .containsExactly(200, 500, 503);
+    assertThat(attempts.list("app_1", new PageRequest(2, page1.get(1).id(), false, true), ep1))
+        .extracting(AttemptOut::responseStatusCode).as("the page after the second").containsExactly(503);
+    assertThat(attempts.list("app_1", new PageRequest(10, null, false, true),
+        new AttemptRepository.Filter(msgId, "ep_1", null, 500, null, null, null)))
+        .extracting(AttemptOut::responseStatusCode).as("5xx answers to ep_1").containsExactly(500, 503);
+    assertThat(attempts.list("app_1", new PageRequest(10, null, false, true),
+        new AttemptRepository.Filter(null, "ep_1", 0, null, null, null, T0 + 1)))
+        .extracting(AttemptOut::responseStatusCode).as("succeeded, after the first").containsExactly(200);
+    assertThat(attempts.list("app_2", new PageRequest(10, null, false, true), ep1)).as("another tenant's").isEmpty();
+
+    assertThat(attempts.find("app_1", msgId, first.id())).contains(first);
+    assertThat(attempts.find("app_2", msgId, first.id())).isEmpty();
+    attempts.deleteResponse(msgId, first.id());
+    assertThat(attempts.find("app_1", msgId, first.id())).get().extracting(AttemptOut::response).isEqualTo("");
+    AttemptOut retry = byMessage.get(2);
+    attempts.deleteResponse(msgId, retry.id());
+    assertThat(attempts.find("app_1", msgId, retry.id())).get().extracting(AttemptOut::response).isEqualTo("");
+    assertThat(attempts.find("app_1", msgId, byMessage.get(0).id())).get().extracting(AttemptOut::response)
+        .isEqualTo("answer 200");
+  }
+
+  /**
+   * A claim's count of attempts may be behind its row's: a process whose lease expired recorded a first attempt
+   * after another took the delivery over. The second first attempt must not overwrite the one in the row.
+   */
+  @Test
+  void a_first_attempt_never_overwrites_one_already_in_the_row() {
+    message("msg_a", T0);
+    DeliveryTask stale = claim(T0, "node_1", 10).get(0);
+    boolean first = db.writes().execute(h -> DeliveryRepository.complete(h, stale, "node_1", attempt(503), 1, T0 + 5, T0));
+    assertThat(first).isTrue();
+    db.writes().execute(h -> h.execute("UPDATE delivery SET claim_token = 'node_2' WHERE id = ?", stale.id()));
+
+    boolean second = db.writes().execute(h -> DeliveryRepository.complete(h, stale, "node_2", attempt(200), 0, null,
+        T0 + 6));
+    assertThat(second).as("still node_2's claim").isTrue();
+
+    assertThat(ints("SELECT attempt_status_code FROM delivery")).containsExactly(503);
+    assertThat(ints("SELECT response_status_code FROM attempt")).containsExactly(200);
+    assertThat(status(stale.id())).isZero();
   }
 
   @Test
@@ -286,12 +365,8 @@ abstract class StoreContract {
     // Ids carry their creation time, which is what retention ranges over (store/Ids.java).
     for (int i = 0; i < old; i++) {
       String msgId = Ids.next("msg", T0);
-      long id = message(msgId, T0);
-      DeliveryTask t = new DeliveryTask(id, msgId, "ep_1", "app_1", "e", new byte[0], 0, false, 0, null, null);
-      db.writes().execute(h -> {
-        h.execute("UPDATE delivery SET claim_token = 'n' WHERE id = ?", id);
-        return DeliveryRepository.complete(h, t, "n", attempt(200), 0, null, T0);
-      });
+      message(msgId, T0);
+      attempted(msgId, "ep_1", T0, 500, 200); // one attempt kept in the delivery row, one in the attempt table
     }
     String pending = Ids.next("msg", T0);
     message(pending, T0);
@@ -311,7 +386,7 @@ abstract class StoreContract {
     Set<String> left = new HashSet<>(db.reads().withHandle(h -> h.createQuery("SELECT id FROM message")
         .mapTo(String.class).list()));
     assertThat(left).containsExactlyInAnyOrder(pending, recent, fanningOut);
-    assertThat(count("attempt")).isZero();
+    assertThat(count("attempt")).as("of " + old * 2 + " attempts, half of them rows of their own").isZero();
     assertThat(count("delivery")).isEqualTo(2);
   }
 
@@ -430,7 +505,7 @@ abstract class StoreContract {
     new EndpointRepository(db).delete("ep_1");
 
     assertThat(rowsOf("endpoint_id", "ep_1")).containsExactly(0L, 0L);
-    assertThat(rowsOf("endpoint_id", "ep_2")).as("deliveries, attempts").containsExactly(3L, 3L);
+    assertThat(rowsOf("endpoint_id", "ep_2")).as("deliveries, attempts").containsExactly(3L, 6L);
     assertThat(count("message")).isEqualTo(3);
   }
 
@@ -455,7 +530,7 @@ abstract class StoreContract {
     new ApplicationRepository(db, 0).delete("app_1");
 
     assertThat(rowsOf("app_id", "app_1")).as("deliveries, attempts").containsExactly(0L, 0L);
-    assertThat(rowsOf("app_id", "app_2")).as("deliveries, attempts").containsExactly(2L, 2L);
+    assertThat(rowsOf("app_id", "app_2")).as("deliveries, attempts").containsExactly(2L, 4L);
     assertThat(strings("SELECT app_id FROM message")).containsExactly("app_2", "app_2");
     assertThat(strings("SELECT id FROM endpoint")).containsExactly("ep_2");
   }
@@ -469,24 +544,40 @@ abstract class StoreContract {
         + "updated_at) VALUES (?, ?, 'http://127.0.0.1/2', '{}', '{}', 'whsec_x', 0, 0)", endpointId, appId));
   }
 
-  /** Records a successful attempt of the message's delivery to the endpoint, as the dispatcher does. */
+  /** Records a failed attempt of the message's delivery to the endpoint, then a successful one, as the dispatcher does. */
   private void attempted(String msgId, String endpointId) {
+    attempted(msgId, endpointId, T0, 500, 200);
+  }
+
+  /**
+   * Records attempts of the message's delivery to the endpoint at {@code at}, as the dispatcher does: one per status
+   * code, each answered with "answer " and its code, retried until the last, which ends the delivery.
+   */
+  private void attempted(String msgId, String endpointId, long at, int... codes) {
     db.writes().execute(h -> {
       var row = h.createQuery("SELECT id, app_id FROM delivery WHERE msg_id = :m AND endpoint_id = :e")
           .bind("m", msgId).bind("e", endpointId).mapToMap().one();
       long id = ((Number) row.get("id")).longValue();
       String appId = (String) row.get("app_id");
-      h.execute("UPDATE delivery SET claim_token = 'n' WHERE id = ?", id);
-      DeliveryTask t = new DeliveryTask(id, msgId, endpointId, appId, "e", new byte[0], 0, false, 0, null, null);
-      return DeliveryRepository.complete(h, t, "n", attempt(200), 0, null, T0);
+      for (int i = 0; i < codes.length; i++) {
+        h.execute("UPDATE delivery SET claim_token = 'n' WHERE id = ?", id);
+        DeliveryTask t = new DeliveryTask(id, msgId, endpointId, appId, "e", new byte[0], i, false, 0, null, null);
+        var a = new DeliveryRepository.AttemptRecord("http://127.0.0.1/", codes[i] < 300 ? 0 : 2, codes[i],
+            "answer " + codes[i], 1);
+        boolean last = i == codes.length - 1;
+        DeliveryRepository.complete(h, t, "n", a, last ? (codes[i] < 300 ? 0 : 2) : 1, last ? null : at + 1, at + i);
+      }
+      return null;
     });
   }
 
-  /** The number of deliveries and of attempts whose {@code column} is {@code value}. */
+  /** The number of deliveries and of attempts (kept in a delivery row or a row of their own) whose {@code column} is {@code value}. */
   private List<Long> rowsOf(String column, String value) {
     return db.reads().withHandle(h -> List.of(
         h.createQuery("SELECT COUNT(*) FROM delivery WHERE " + column + " = ?").bind(0, value).mapTo(Long.class).one(),
-        h.createQuery("SELECT COUNT(*) FROM attempt WHERE " + column + " = ?").bind(0, value).mapTo(Long.class).one()));
+        h.createQuery("SELECT COUNT(*) FROM attempt WHERE " + column + " = ?").bind(0, value).mapTo(Long.class).one()
+            + h.createQuery("SELECT COUNT(*) FROM delivery WHERE attempt_id IS NOT NULL AND " + column + " = ?")
+                .bind(0, value).mapTo(Long.class).one()));
   }
 
   @Test
@@ -524,6 +615,10 @@ abstract class StoreContract {
   private int status(long deliveryId) {
     return db.reads().withHandle(h -> h.createQuery("SELECT status FROM delivery WHERE id = :id")
         .bind("id", deliveryId).mapTo(Integer.class).one());
+  }
+
+  private List<Integer> ints(String sql) {
+    return db.reads().withHandle(h -> h.createQuery(sql).mapTo(Integer.class).list());
   }
 
   private long count(String table) {
