@@ -285,13 +285,7 @@ public final class StatementCosts {
     attempt.setString(2, msgId);
     attempt.setString(3, "ep_f");
     attempt.setString(4, "app_f");
-    attempt.setString(5, "http://127.0.0.1:9/hook");
-    attempt.setInt(6, 0);
-    attempt.setInt(7, 200);
-    attempt.setString(8, "");
-    attempt.setLong(9, 1);
-    attempt.setInt(10, 0);
-    attempt.setLong(11, now);
+    bindAttemptFacts(attempt, now);
     attempt.addBatch();
   }
 
@@ -310,16 +304,21 @@ public final class StatementCosts {
     finish.setNull(2, Types.BIGINT);
     finish.setLong(3, now);
     finish.setString(4, String.format(Locale.ROOT, "atmpt_%020d", seq));
-    finish.setString(5, "http://127.0.0.1:9/hook");
-    finish.setInt(6, 0);
-    finish.setInt(7, 200);
-    finish.setString(8, "");
-    finish.setLong(9, 1);
-    finish.setInt(10, 0);
-    finish.setLong(11, now);
+    bindAttemptFacts(finish, now);
     finish.setLong(12, deliveryId);
     finish.setString(13, "node_f");
     finish.addBatch();
+  }
+
+  /** A 200 answered in 1 ms: parameters 5 to 11 of both {@link #INSERT_ATTEMPT} and {@link #FINISH_FIRST}. */
+  private static void bindAttemptFacts(PreparedStatement ps, long now) throws SQLException {
+    ps.setString(5, "http://127.0.0.1:9/hook");
+    ps.setInt(6, 0);
+    ps.setInt(7, 200);
+    ps.setString(8, "");
+    ps.setLong(9, 1);
+    ps.setInt(10, 0);
+    ps.setLong(11, now);
   }
 
   private static String result(String what, long[] cpu0, long started, int deliveries) {

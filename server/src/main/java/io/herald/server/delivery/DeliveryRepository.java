@@ -345,16 +345,9 @@ public final class DeliveryRepository {
         PreparedStatement update = HotStatements.prepare(h, FINISH_FIRST_ATTEMPT);
         for (int i : first) {
           Completion c = outcomes.get(i);
-          AttemptRecord a = c.attempt();
           bindFinish(update, c);
           update.setString(4, Ids.next("atmpt", c.now()));
-          update.setString(5, a.url());
-          update.setInt(6, a.status());
-          update.setInt(7, a.statusCode());
-          update.setString(8, a.response());
-          update.setLong(9, a.durationMs());
-          update.setInt(10, c.task().manual() ? 1 : 0);
-          update.setLong(11, c.now());
+          bindAttemptFacts(update, c);
           update.setLong(12, c.task().id());
           update.setString(13, claimToken);
           update.addBatch();
@@ -376,18 +369,11 @@ public final class DeliveryRepository {
         for (int i : later) {
           Completion c = outcomes.get(i);
           DeliveryTask task = c.task();
-          AttemptRecord attempt = c.attempt();
           insert.setString(1, Ids.next("atmpt", c.now()));
           insert.setString(2, task.msgId());
           insert.setString(3, task.endpointId());
           insert.setString(4, task.appId());
-          insert.setString(5, attempt.url());
-          insert.setInt(6, attempt.status());
-          insert.setInt(7, attempt.statusCode());
-          insert.setString(8, attempt.response());
-          insert.setLong(9, attempt.durationMs());
-          insert.setInt(10, task.manual() ? 1 : 0);
-          insert.setLong(11, c.now());
+          bindAttemptFacts(insert, c);
           insert.addBatch();
         }
         insert.executeBatch();
@@ -419,6 +405,21 @@ public final class DeliveryRepository {
       ps.setLong(2, c.nextAttemptAt());
     }
     ps.setLong(3, c.now());
+  }
+
+  /**
+   * The attempt's url, status, status code, response, duration, trigger and time: parameters 5 to 11 of both
+   * {@link #INSERT_ATTEMPT} and {@link #FINISH_FIRST_ATTEMPT}, which list them in the same order.
+   */
+  private static void bindAttemptFacts(PreparedStatement ps, Completion c) throws SQLException {
+    AttemptRecord a = c.attempt();
+    ps.setString(5, a.url());
+    ps.setInt(6, a.status());
+    ps.setInt(7, a.statusCode());
+    ps.setString(8, a.response());
+    ps.setLong(9, a.durationMs());
+    ps.setInt(10, c.task().manual() ? 1 : 0);
+    ps.setLong(11, c.now());
   }
 
   private static final String INSERT_ATTEMPT = """
